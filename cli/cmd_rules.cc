@@ -1,0 +1,84 @@
+// `leakgate rules list` and `leakgate rules check [FILE]`.
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "scanner/report/finding_json.h"
+#include "scanner/ruleset/config_loader.h"
+#include "scanner/ruleset/rule_check.h"
+#include "scanner/util/utf8.h"
+
+namespace leakgate::cli {
+
+namespace {
+
+struct RulesArgs {
+  std::string config;
+  std::string format = "text";
+  std::string file;
+  uint64_t seed = 1;
+  int rounds = 5;
+};
+
+int run_list(const RulesArgs& a) {
+  auto rules = CompiledRuleset::compile(resolve_scan_config(a.config, std::filesystem::current_path()));
+  if (a.format == "json") {
+    nlohmann::json arr = nlohmann::json::array();
+    for (const auto& r : rules->rules())
+      arr.push_back({{"id", r.rule.id},
+                     {"description", r.rule.description},
+                     {"engine", engine_mode_name(r.mode)},
+                     {"keywords", r.rule.keywords},
+                     {"entropy", r.rule.entropy}});
+    std::cout << dump_json(arr, 2) << '\n';
+    return 0;
+  }
+  for (const auto& r : rules->rules())
+    std::printf("%-40s %-24s %s\n", r.rule.id.c_str(), engine_mode_name(r.mode), printable(r.rule.description).c_str());
+  std::printf("%zu rules; Hyperscan database %zu bytes, compiled in %.1f ms\n", rules->rules().size(),
+              rules->database_bytes(), rules->compile_ms());
+  return 0;
+}
+
+int run_check(const RulesArgs& a) {
+  const RuleConfig config = a.file.empty() ? load_builtin_config() : load_config_file(a.file);
+  const auto results = check_rules(config, a.seed, a.rounds);
+  size_t bad = 0, exact = 0, prefilter = 0, re2only = 0, pathonly = 0;
+  for (const auto& r : results) {
+    if (!r.ok()) ++bad;
+    if (r.mode == engine_mode_name(EngineMode::kExact)) ++exact;
+    if (r.mode == engine_mode_name(EngineMode::kPrefilter)) ++prefilter;
+    if (r.mode == engine_mode_name(EngineMode::kRe2Only)) ++re2only;
+    if (r.mode == engine_mode_name(EngineMode::kPathOnly)) ++pathonly;
+    std::printf("%-4s %-40s %-24s examples %zu/%zu  look-alikes %zu/%zu\n", r.ok() ? "ok" : "FAIL", r.id.c_str(),
+                r.mode.c_str(), r.examples_ok, r.examples, r.negatives_ok, r.negatives);
+    if (!r.note.empty()) std::printf("     note: %s\n", printable(r.note).c_str());
+    for (const auto& f : r.failures) std::printf("     %s\n", printable(f).c_str());
+  }
+  std::printf("%zu rules: %zu exact in Hyperscan, %zu Hyperscan prefilter + RE2, %zu RE2 only, %zu path only; "
+              "%zu failing\n", results.size(), exact, prefilter, re2only, pathonly, bad);
+  return bad ? 2 : 0;
+}
+
+}  // namespace
+
+void add_rules_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RulesArgs>();
+  CLI::App* rules = app.add_subcommand("rules", "show the rules in force; check a rule file");
+  rules->require_subcommand(1);
+  CLI::App* list = rules->add_subcommand("list", "list the rules in force and the engine each runs on");
+  list->add_option("-c,--config", args->config, "rule/config file (default: built-in plus .leakgate.toml)");
+  list->add_option("-f,--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  list->callback([args, &exit_code] { exit_code = run_list(*args); });
+  CLI::App* check = rules->add_subcommand("check", "check a rule file: compiles, examples match, look-alikes don't");
+  check->add_option("file", args->file, "rule file (default: the built-in rules)");
+  check->add_option("--seed", args->seed, "seed for the example templates")->capture_default_str();
+  check->add_option("--rounds", args->rounds, "expansions per template")->capture_default_str();
+  check->callback([args, &exit_code] { exit_code = run_check(*args); });
+}
+
+}  // namespace leakgate::cli

@@ -1,0 +1,32 @@
+// leakgate: find secrets before they are published. main() parses the command line and turns the
+// one kind of set-up error into a message and exit code 2; everything else lives in scanner/.
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "scanner/util/error.h"
+#include "scanner/util/utf8.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"leakgate: find leaked secrets (Anthropic keys first) before they are published"};
+  app.set_version_flag("--version", std::string("leakgate ") + LEAKGATE_VERSION);
+  app.require_subcommand(1);
+  int exit_code = 0;
+  leakgate::cli::add_dir_command(app, exit_code);
+  leakgate::cli::add_stdin_command(app, exit_code);
+  leakgate::cli::add_rules_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;  // usage errors are exit 2 (CLI.md)
+  } catch (const leakgate::Error& e) {
+    std::cerr << "leakgate: error: " << leakgate::printable(e.what()) << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "leakgate: internal error: " << leakgate::printable(e.what()) << '\n';
+    return 2;
+  }
+  return exit_code;
+}

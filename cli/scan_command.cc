@@ -1,0 +1,94 @@
+#include "cli/scan_command.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include "scanner/ruleset/config_loader.h"
+#include "scanner/report/report_writer.h"
+#include "scanner/report/suppression.h"
+#include "scanner/util/error.h"
+#include "scanner/util/utf8.h"
+
+namespace leakgate::cli {
+
+void add_scan_options(CLI::App& cmd, ScanOptions& o) {
+  cmd.add_option("-c,--config", o.config, "rule/config file (TOML, gitleaks format); default: built-in rules plus .leakgate.toml at the scanned root");
+  cmd.add_option("-f,--format", o.format, "report format: text, json, jsonl, sarif, csv")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "csv"}));
+  cmd.add_option("-o,--output", o.output, "write the report to FILE instead of stdout");
+  cmd.add_flag("--no-redact", o.no_redact, "print secrets in full (default: redacted)");
+  cmd.add_option("--baseline", o.baseline, "ignore findings whose fingerprint is in FILE (an earlier json report)");
+  cmd.add_option("--exit-code", o.exit_code, "exit status when findings remain")->capture_default_str();
+  cmd.add_option("-j,--threads", o.threads, "worker threads (default: all cores)");
+  cmd.add_flag("--no-progress", o.no_progress, "no progress display on stderr");
+  cmd.add_flag("-q,--quiet", o.quiet, "no summary or progress on stderr");
+  cmd.add_flag("-v,--verbose", o.verbose, "more detail on stderr (repeat for more)");
+  cmd.add_option("--color", o.color, "colour in text reports: auto, always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  cmd.add_flag("--stats", o.stats, "print per-stage counters and times on stderr");
+  cmd.add_option("--block-size", o.block_size, "bytes per matching block (testing)")->group("");
+}
+
+std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const std::filesystem::path& root) {
+  return CompiledRuleset::compile(resolve_scan_config(o.config, root));
+}
+
+void print_input_error(const InputError& e) {
+  std::cerr << "leakgate: " << printable(e.what) << ": " << printable(e.reason) << '\n';
+}
+
+int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result,
+                const std::filesystem::path& root, const std::string& command) {
+  Suppression suppress;
+  if (!root.empty()) suppress.load_ignore_file(root / ".leakgateignore");
+  if (!o.baseline.empty()) suppress.load_baseline(o.baseline);
+  const size_t suppressed = suppress.apply(result.findings);
+
+  const ReportFormat format = parse_report_format(o.format);
+  ReportOptions ropts;
+  ropts.redact = !o.no_redact;
+  ropts.command = command;
+  for (const auto& r : rules.rules()) ropts.rules.push_back({r.rule.id, r.rule.description});
+  const bool to_stdout = o.output.empty() || o.output == "-";
+  ropts.color = format == ReportFormat::kText &&
+                (o.color == "always" || (o.color == "auto" && to_stdout && isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR")));
+
+  const std::string summary = summary_line(result.findings, result.stats, result.errors.size()) +
+                              (suppressed ? "; " + std::to_string(suppressed) + " suppressed" : "");
+  auto emit = [&](std::ostream& out) {
+    write_report(format, out, result.findings, ropts);
+    if (format == ReportFormat::kText && !o.quiet) out << "leakgate: " << summary << '\n';
+    out.flush();
+    if (!out) throw Error("cannot write the report" + (to_stdout ? std::string() : " to '" + o.output + "'"));
+  };
+  if (to_stdout) {
+    emit(std::cout);
+  } else {
+    std::ofstream file(o.output, std::ios::binary | std::ios::trunc);
+    if (!file) throw Error("cannot write the report to '" + o.output + "': " + std::strerror(errno));
+    emit(file);
+  }
+  if (!o.quiet && (format != ReportFormat::kText || !to_stdout)) std::cerr << "leakgate: " << summary << '\n';
+  if (o.stats) {
+    std::fprintf(stderr,
+                 "leakgate stats: rules=%zu (db %zu bytes, compiled in %.1f ms) files=%llu bytes=%llu "
+                 "special=%llu symlinks=%llu exempt=%llu unreadable=%llu seconds=%.3f\n",
+                 rules.rules().size(), rules.database_bytes(), rules.compile_ms(),
+                 static_cast<unsigned long long>(result.stats.files), static_cast<unsigned long long>(result.stats.bytes),
+                 static_cast<unsigned long long>(result.stats.skipped_special),
+                 static_cast<unsigned long long>(result.stats.skipped_symlinks),
+                 static_cast<unsigned long long>(result.stats.skipped_exempt),
+                 static_cast<unsigned long long>(result.stats.unreadable), result.stats.seconds);
+  }
+  if (!result.findings.empty()) return o.exit_code;
+  if (!result.errors.empty()) return 2;  // a gate must not pass what it did not see
+  return 0;
+}
+
+}  // namespace leakgate::cli

@@ -1,0 +1,48 @@
+// The options every scan subcommand shares (CLI.md's "Options common to scans"), parsed into plain
+// data first and only then turned into the objects that do the work; and the common ending of a
+// scan: suppress, report, choose the exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "scanner/ruleset/compiled_ruleset.h"
+#include "scanner/scan_result.h"
+
+namespace leakgate::cli {
+
+struct ScanOptions {
+  std::string config;
+  std::string format = "text";
+  std::string output;
+  bool no_redact = false;
+  std::string baseline;
+  int exit_code = 1;
+  unsigned threads = 0;
+  bool no_progress = false;
+  bool quiet = false;
+  int verbose = 0;
+  std::string color = "auto";
+  bool stats = false;
+  size_t block_size = 0;  // hidden: tests shrink it to exercise block boundaries
+};
+
+// Registers the shared options on a subcommand.
+void add_scan_options(CLI::App& cmd, ScanOptions& o);
+
+// Loads the configuration (explicit, or built-in plus <root>/.leakgate.toml) and compiles it.
+std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const std::filesystem::path& root);
+
+// Applies .leakgateignore at `root` and --baseline, writes the report, prints the summary and the
+// per-stage stats, and returns the process exit code (CLI.md: 0 clean, 1/--exit-code findings,
+// 2 nothing found but some input unreadable).
+int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result,
+                const std::filesystem::path& root, const std::string& command);
+
+// Prints an input error on stderr ("leakgate: PATH: REASON"), escaped for the terminal.
+void print_input_error(const InputError& e);
+
+}  // namespace leakgate::cli

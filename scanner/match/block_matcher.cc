@@ -1,0 +1,129 @@
+#include "scanner/match/block_matcher.h"
+
+#include <algorithm>
+
+#include "scanner/util/error.h"
+
+namespace leakgate {
+
+BlockMatcher::BlockMatcher(std::shared_ptr<const CompiledRuleset> rules)
+    : rules_(std::move(rules)),
+      scratch_(rules_->make_scratch()),
+      nrules_(static_cast<uint32_t>(rules_->rules().size())),
+      hits_(nrules_),
+      keyword_seen_(rules_->keywords().size(), 0) {
+  int max_groups = 0;
+  for (const auto& r : rules_->rules())
+    if (r.regex) max_groups = std::max(max_groups, r.regex->NumberOfCapturingGroups());
+  groups_.resize(static_cast<size_t>(max_groups) + 1);
+}
+
+int BlockMatcher::on_hit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) noexcept {
+  auto* self = static_cast<BlockMatcher*>(ctx);
+  if (id >= self->nrules_) {
+    self->keyword_seen_[id - self->nrules_] = 1;
+    return 0;
+  }
+  ++self->stats_.hs_hits;
+  const uint32_t window = self->rules_->rules()[id].window;
+  const uint64_t from = to > window ? to - window : 0;
+  auto& ranges = self->hits_[id];
+  if (ranges.empty()) {
+    self->touched_.push_back(id);
+    ranges.push_back({from, to});
+    return 0;
+  }
+  // Hits arrive mostly in end order: extend the last range when the new window touches it.
+  Range& last = ranges.back();
+  if (from <= last.end && to >= last.start) {
+    last.start = std::min<uint64_t>(last.start, from);
+    last.end = std::max<uint64_t>(last.end, to);
+  } else {
+    ranges.push_back({from, to});
+  }
+  return 0;
+}
+
+bool BlockMatcher::keyword_gate(const CompiledRule& r) const {
+  if (r.keyword_ids.empty()) return true;
+  for (uint32_t k : r.keyword_ids)
+    if (keyword_seen_[k]) return true;
+  return false;
+}
+
+void BlockMatcher::scan(std::string_view block, std::vector<RawMatch>& out) {
+  if (block.size() >= (uint64_t{1} << 32)) throw Error("internal: block of 4 GiB or more passed to Hyperscan");
+  ++stats_.blocks;
+  stats_.bytes += block.size();
+  std::fill(keyword_seen_.begin(), keyword_seen_.end(), 0);
+  touched_.clear();
+  if (const hs_database_t* db = rules_->database()) {
+    hs_error_t rc = hs_scan(db, block.data(), static_cast<unsigned>(block.size()), 0, scratch_.get(), &on_hit, this);
+    if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) throw Error("Hyperscan scan failed (error " + std::to_string(rc) + ")");
+  }
+  std::sort(touched_.begin(), touched_.end());
+  for (uint32_t id : touched_) {
+    auto& ranges = hits_[id];
+    const CompiledRule& r = rules_->rules()[id];
+    if (keyword_gate(r)) {
+      std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
+      uint64_t start = ranges[0].start, end = ranges[0].end;
+      for (size_t i = 1; i < ranges.size(); ++i) {
+        if (ranges[i].start <= end) {
+          end = std::max(end, ranges[i].end);
+        } else {
+          confirm(id, block, start, end, out);
+          start = ranges[i].start;
+          end = ranges[i].end;
+        }
+      }
+      confirm(id, block, start, end, out);
+    }
+    ranges.clear();
+  }
+  for (uint32_t id : rules_->re2_only_rules())
+    if (keyword_gate(rules_->rules()[id])) confirm(id, block, 0, block.size(), out);
+}
+
+void BlockMatcher::confirm(uint32_t rule, std::string_view block, uint64_t start, uint64_t end,
+                           std::vector<RawMatch>& out) {
+  ++stats_.ranges_confirmed;
+  const CompiledRule& r = rules_->rules()[rule];
+  const RE2& re = *r.regex;
+  const int ngroups = re.NumberOfCapturingGroups() + 1;
+  const re2::StringPiece text(block.data(), block.size());
+  uint64_t pos = start;
+  while (pos <= end) {
+    if (!re.Match(text, pos, end, RE2::UNANCHORED, groups_.data(), ngroups)) break;
+    const auto& m = groups_[0];
+    RawMatch rm;
+    rm.rule = rule;
+    rm.match_start = static_cast<uint64_t>(m.data() - block.data());
+    rm.match_end = rm.match_start + m.size();
+    // gitleaks' rule: the configured secret group, else the first non-empty group, else the match.
+    const re2::StringPiece* secret = &m;
+    if (r.rule.secret_group > 0) {
+      if (r.rule.secret_group < ngroups) secret = &groups_[r.rule.secret_group];
+    } else {
+      for (int g = 1; g < ngroups; ++g)
+        if (!groups_[g].empty()) {
+          secret = &groups_[g];
+          break;
+        }
+    }
+    if (secret->data() != nullptr && !secret->empty()) {
+      rm.secret_start = static_cast<uint64_t>(secret->data() - block.data());
+      rm.secret_end = rm.secret_start + secret->size();
+      out.push_back(rm);
+      ++stats_.matches;
+    }
+    // Resume after the secret, not after the whole match: a rule that consumes the delimiter after
+    // a key (`,` in `k1,k2`) must still see that delimiter as the leading boundary of the next key.
+    const uint64_t resume = secret->data() != nullptr && !secret->empty()
+                                ? static_cast<uint64_t>(secret->data() - block.data()) + secret->size()
+                                : rm.match_end;
+    pos = std::max(resume, rm.match_start + 1);
+  }
+}
+
+}  // namespace leakgate

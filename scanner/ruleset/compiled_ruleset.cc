@@ -1,0 +1,192 @@
+#include "scanner/ruleset/compiled_ruleset.h"
+
+#include <algorithm>
+#include <chrono>
+#include <climits>
+#include <map>
+
+#include "scanner/util/error.h"
+
+namespace leakgate {
+
+const char* engine_mode_name(EngineMode m) {
+  switch (m) {
+    case EngineMode::kExact: return "hyperscan";
+    case EngineMode::kPrefilter: return "hyperscan-prefilter+re2";
+    case EngineMode::kRe2Only: return "re2-only";
+    case EngineMode::kPathOnly: return "path-only";
+  }
+  return "?";
+}
+
+RE2::Options re2_options() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingLatin1);
+  o.set_log_errors(false);
+  o.set_max_mem(64 << 20);  // a few gitleaks rules need more than RE2's default 8 MiB DFA budget
+  return o;
+}
+
+namespace {
+
+std::unique_ptr<RE2> compile_re2(const std::string& pattern, const std::string& where) {
+  auto re = std::make_unique<RE2>(pattern, re2_options());
+  if (!re->ok()) throw Error(where + ": invalid regex: " + re->error());
+  return re;
+}
+
+CompiledAllowlist compile_allowlist(const Allowlist& a, const std::string& where) {
+  CompiledAllowlist c;
+  c.condition = a.condition;
+  c.target = a.regex_target;
+  for (const auto& r : a.regexes) c.regexes.push_back(compile_re2(r, where + " allowlist"));
+  for (const auto& p : a.paths) c.paths.push_back(compile_re2(p, where + " allowlist path"));
+  c.stopwords = a.stopwords;
+  c.commits = a.commits;
+  return c;
+}
+
+// A keyword as a Hyperscan regex: every byte escaped, so it matches literally.
+std::string literal_pattern(const std::string& s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out += "\\x";
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 0xf]);
+  }
+  return out;
+}
+
+// Asks Hyperscan whether it can take `pattern` with `flags`; fills the maximum match width.
+bool hs_accepts(const std::string& pattern, unsigned flags, unsigned* max_width, std::string* why) {
+  hs_expr_info_t* info_raw = nullptr;
+  hs_compile_error_t* err_raw = nullptr;
+  hs_error_t rc = hs_expression_info(pattern.c_str(), flags, &info_raw, &err_raw);
+  HsExprInfo info(info_raw);
+  HsCompileError err(err_raw);
+  if (rc != HS_SUCCESS) {
+    if (why) *why = err ? err->message : "rejected by Hyperscan";
+    return false;
+  }
+  if (info && info->min_width == 0) {
+    if (why) *why = "can match an empty string";
+    return false;
+  }
+  if (max_width && info) *max_width = info->max_width;
+  return true;
+}
+
+}  // namespace
+
+std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig config, CompileOptions options) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (hs_valid_platform() != HS_SUCCESS)
+    throw Error("this CPU lacks the instructions Hyperscan needs (SSSE3)");
+
+  auto set = std::make_shared<CompiledRuleset>();
+  std::map<std::string, uint32_t> keyword_index;
+  for (auto& rule : config.rules) {
+    CompiledRule cr;
+    const std::string where = "rule '" + rule.id + "' (" + rule.origin + ")";
+    if (!rule.path.empty()) cr.path = compile_re2(rule.path, where + " path");
+    for (const auto& a : rule.allowlists) cr.allowlists.push_back(compile_allowlist(a, where));
+    cr.generic = rule.id.rfind("generic", 0) == 0;
+    for (const auto& k : rule.keywords) {
+      auto [it, inserted] = keyword_index.emplace(k, static_cast<uint32_t>(set->keywords_.size()));
+      if (inserted) set->keywords_.push_back(k);
+      cr.keyword_ids.push_back(it->second);
+    }
+    if (rule.regex.empty()) {
+      cr.mode = EngineMode::kPathOnly;
+    } else {
+      cr.regex = compile_re2(rule.regex, where);
+      unsigned width = 0;
+      std::string why;
+      if (hs_accepts(rule.regex, 0, &width, &why)) {
+        cr.mode = EngineMode::kExact;
+      } else if (std::string why2; hs_accepts(rule.regex, HS_FLAG_PREFILTER, &width, &why2)) {
+        cr.mode = EngineMode::kPrefilter;
+        cr.mode_note = why;
+      } else {
+        cr.mode = EngineMode::kRe2Only;
+        cr.mode_note = why + "; prefilter: " + why2;
+      }
+      cr.bounded = cr.mode != EngineMode::kRe2Only && width != UINT_MAX;
+      cr.window = cr.bounded ? std::min<uint32_t>(width, options.unbounded_window) : options.unbounded_window;
+    }
+    cr.rule = std::move(rule);
+    set->rules_.push_back(std::move(cr));
+  }
+  for (const auto& a : config.allowlists) set->global_allowlists_.push_back(compile_allowlist(a, "global"));
+
+  // One database for all rules and keywords. hs_expression_info accepts a few patterns that the
+  // full compile then rejects ("pattern too large"): demote the named rule a step and try again.
+  for (;;) {
+    std::vector<std::string> patterns;
+    std::vector<unsigned> flags, ids;
+    for (uint32_t i = 0; i < set->rules_.size(); ++i) {
+      const auto& r = set->rules_[i];
+      if (r.mode != EngineMode::kExact && r.mode != EngineMode::kPrefilter) continue;
+      patterns.push_back(r.rule.regex);
+      flags.push_back(r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0);
+      ids.push_back(i);
+    }
+    const size_t rule_patterns = patterns.size();
+    for (uint32_t k = 0; k < set->keywords_.size(); ++k) {
+      patterns.push_back(literal_pattern(set->keywords_[k]));
+      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+      ids.push_back(static_cast<unsigned>(set->rules_.size()) + k);
+    }
+    if (patterns.empty()) break;
+    std::vector<const char*> cpatterns;
+    for (const auto& p : patterns) cpatterns.push_back(p.c_str());
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err_raw = nullptr;
+    hs_error_t rc = hs_compile_multi(cpatterns.data(), flags.data(), ids.data(),
+                                     static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &db, &err_raw);
+    HsCompileError err(err_raw);
+    if (rc == HS_SUCCESS) {
+      set->database_.reset(db);
+      break;
+    }
+    const int bad = err ? err->expression : -1;
+    const std::string msg = err ? err->message : "unknown error";
+    if (bad < 0 || static_cast<size_t>(bad) >= rule_patterns)
+      throw Error("Hyperscan could not compile the rule database: " + msg);
+    auto& r = set->rules_[ids[bad]];
+    if (r.mode == EngineMode::kExact) {
+      r.mode = EngineMode::kPrefilter;
+      r.mode_note = msg;
+    } else {
+      r.mode = EngineMode::kRe2Only;
+      r.mode_note += (r.mode_note.empty() ? "" : "; ") + std::string("prefilter: ") + msg;
+      r.bounded = false;
+      r.window = options.unbounded_window;
+    }
+  }
+
+  for (uint32_t i = 0; i < set->rules_.size(); ++i) {
+    const auto& r = set->rules_[i];
+    if (r.mode == EngineMode::kRe2Only) set->re2_only_.push_back(i);
+    if (r.mode == EngineMode::kPathOnly) set->path_only_.push_back(i);
+    set->max_window_ = std::max(set->max_window_, r.window);
+  }
+  set->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return set;
+}
+
+size_t CompiledRuleset::database_bytes() const {
+  size_t n = 0;
+  if (database_) hs_database_size(database_.get(), &n);
+  return n;
+}
+
+HsScratch CompiledRuleset::make_scratch() const {
+  if (!database_) return nullptr;
+  hs_scratch_t* s = nullptr;
+  if (hs_alloc_scratch(database_.get(), &s) != HS_SUCCESS) throw Error("Hyperscan could not allocate scratch space");
+  return HsScratch(s);
+}
+
+}  // namespace leakgate

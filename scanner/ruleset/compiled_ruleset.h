@@ -1,0 +1,92 @@
+// The immutable compiled form of a rule configuration, shared by every worker thread:
+//  - one Hyperscan block-mode database holding every rule's regex (exactly, or in prefilter mode
+//    when Hyperscan cannot take it as written) plus every rule keyword as a caseless literal;
+//  - per rule, an RE2 program (Latin-1, i.e. byte semantics like Hyperscan without HS_FLAG_UTF8)
+//    that confirms a hit and extracts the secret inside a bounded window ending at the hit.
+// No rule is dropped silently: each carries the engine mode it ended up in and why.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "scanner/match/hyperscan_handles.h"
+#include "scanner/ruleset/rule.h"
+
+namespace leakgate {
+
+enum class EngineMode {
+  kExact,      // Hyperscan matches the regex as written; RE2 extracts the secret
+  kPrefilter,  // Hyperscan matches a superset (HS_FLAG_PREFILTER); RE2 confirms
+  kRe2Only,    // Hyperscan rejects even the prefilter form; RE2 scans the whole block (slow path)
+  kPathOnly,   // no regex: the rule flags files by path
+};
+const char* engine_mode_name(EngineMode m);
+
+struct CompiledAllowlist {
+  AllowCondition condition = AllowCondition::kOr;
+  RegexTarget target = RegexTarget::kSecret;
+  std::vector<std::unique_ptr<RE2>> regexes;
+  std::vector<std::unique_ptr<RE2>> paths;
+  std::vector<std::string> stopwords;  // lower-case
+  std::vector<std::string> commits;
+};
+
+struct CompiledRule {
+  Rule rule;
+  EngineMode mode = EngineMode::kExact;
+  std::string mode_note;             // why Hyperscan did not take it exactly, if it did not
+  std::unique_ptr<RE2> regex;        // null for path-only rules
+  std::unique_ptr<RE2> path;         // null: every path
+  uint32_t window = 0;               // longest match, capped: how far before a hit RE2 looks
+  bool bounded = true;               // false: the regex has no maximum width (window is the cap)
+  bool generic = false;              // a catch-all rule: yields to a specific rule on the same bytes
+  std::vector<uint32_t> keyword_ids; // indexes into keywords()
+  std::vector<CompiledAllowlist> allowlists;
+};
+
+struct CompileOptions {
+  // Longest confirmation window for a regex without a maximum width. A secret longer than this is
+  // cut there; 16 KiB holds any PEM private key block.
+  uint32_t unbounded_window = 16 * 1024;
+};
+
+class CompiledRuleset {
+ public:
+  // Throws Error naming the rule if a regex is not valid RE2 syntax or an allowlist is broken.
+  static std::shared_ptr<const CompiledRuleset> compile(RuleConfig config, CompileOptions options = {});
+
+  const std::vector<CompiledRule>& rules() const { return rules_; }
+  const std::vector<CompiledAllowlist>& global_allowlists() const { return global_allowlists_; }
+  const std::vector<std::string>& keywords() const { return keywords_; }
+  // Hyperscan id layout: [0, rules) are rules, [rules, rules + keywords) are keywords.
+  const hs_database_t* database() const { return database_.get(); }
+  const std::vector<uint32_t>& re2_only_rules() const { return re2_only_; }
+  const std::vector<uint32_t>& path_only_rules() const { return path_only_; }
+  // Bytes two consecutive blocks of one file must share so that no match is cut: the longest window.
+  uint32_t max_window() const { return max_window_; }
+  double compile_ms() const { return compile_ms_; }
+  size_t database_bytes() const;
+
+  // A scratch sized for this database, to be cloned per worker.
+  HsScratch make_scratch() const;
+
+ private:
+  std::vector<CompiledRule> rules_;
+  std::vector<CompiledAllowlist> global_allowlists_;
+  std::vector<std::string> keywords_;
+  std::vector<uint32_t> re2_only_;
+  std::vector<uint32_t> path_only_;
+  HsDatabase database_;
+  uint32_t max_window_ = 0;
+  double compile_ms_ = 0;
+};
+
+// RE2 options used for every rule and allowlist regex: byte semantics, no logging (a log line could
+// echo a pattern that embeds a secret from a user's allowlist).
+RE2::Options re2_options();
+
+}  // namespace leakgate

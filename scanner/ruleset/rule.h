@@ -1,0 +1,48 @@
+// The rule model: plain data parsed from gitleaks-format TOML, before anything is compiled.
+// Keeping it plain lets `rules check` report on a rule that does not compile, and lets tests build
+// rules without files.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace leakgate {
+
+enum class RegexTarget { kSecret, kMatch, kLine };
+enum class AllowCondition { kOr, kAnd };
+
+// gitleaks' allowlist: a finding is allowed when any (OR) or all (AND) of the criteria that are
+// present match. Regexes are RE2 syntax; stopwords match case-insensitively inside the secret.
+struct Allowlist {
+  std::string description;
+  AllowCondition condition = AllowCondition::kOr;
+  RegexTarget regex_target = RegexTarget::kSecret;
+  std::vector<std::string> regexes;
+  std::vector<std::string> paths;
+  std::vector<std::string> stopwords;
+  std::vector<std::string> commits;
+};
+
+struct Rule {
+  std::string id;
+  std::string description;
+  std::string regex;             // empty for path-only rules
+  std::string path;              // empty: every path
+  int secret_group = 0;          // 0: the first non-empty capture group, else the whole match
+  double entropy = 0.0;          // 0: no entropy gate
+  std::vector<std::string> keywords;  // lower-cased; the rule fires only when one is present
+  std::vector<std::string> tags;
+  std::vector<Allowlist> allowlists;
+  std::vector<std::string> examples;   // templates that must produce a finding
+  std::vector<std::string> negatives;  // look-alike templates that must not
+  std::string origin;                  // where the rule came from, for messages
+};
+
+struct RuleConfig {
+  std::string title;
+  std::vector<Rule> rules;
+  std::vector<Allowlist> allowlists;  // global
+};
+
+}  // namespace leakgate

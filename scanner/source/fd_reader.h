@@ -1,0 +1,34 @@
+// A ReadFn over a POSIX file descriptor: retries EINTR, turns other errors into an exception with
+// the errno text (the caller adds the path).
+#pragma once
+
+#include <cstddef>
+#include <stdexcept>
+
+namespace leakgate {
+
+class ReadError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads up to n bytes; 0 at end of file; throws ReadError.
+size_t read_fd(int fd, char* buf, size_t n);
+
+// Owns a file descriptor.
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd = -1) : fd_(fd) {}
+  ~UniqueFd();
+  UniqueFd(UniqueFd&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+  UniqueFd& operator=(UniqueFd&& o) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  int get() const { return fd_; }
+  explicit operator bool() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+}  // namespace leakgate

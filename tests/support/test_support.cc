@@ -1,0 +1,117 @@
+#include "support/test_support.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include "scanner/ruleset/config_loader.h"
+
+namespace lgtest {
+
+std::string KeyGen::anthropic_api() { return "sk-ant-api03-" + t_.random("b64url", 93) + "AA"; }
+std::string KeyGen::anthropic_admin() { return "sk-ant-admin01-" + t_.random("b64url", 93) + "AA"; }
+std::string KeyGen::anthropic_oauth(size_t body) { return "sk-ant-oat01-" + t_.random("b64url", body); }
+std::string KeyGen::github_pat() { return "ghp_" + t_.random("alnum", 36); }
+std::string KeyGen::aws_access_key_id() { return "AKIA" + t_.random("ualnum", 16); }
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "leakgate-test-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  // Restore permissions a test may have removed, so everything can be deleted.
+  for (auto it = std::filesystem::recursive_directory_iterator(
+           path_, std::filesystem::directory_options::skip_permission_denied, ec);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_directory(ec) && !it->is_symlink(ec))
+      std::filesystem::permissions(it->path(), std::filesystem::perms::owner_all, std::filesystem::perm_options::add, ec);
+  }
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::filesystem::path TempDir::write(const std::string& rel, const std::string& content) const {
+  const auto p = path_ / rel;
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  if (!out) throw std::runtime_error("cannot write " + p.string());
+  return p;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+RunResult run_leakgate(const std::vector<std::string>& args, const std::string& input,
+                       const std::filesystem::path& cwd, const std::map<std::string, std::string>& env) {
+  TempDir io;
+  const auto in_path = io.write("stdin", input);
+  const auto out_path = io.path() / "stdout";
+  const auto err_path = io.path() / "stderr";
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int in = ::open(in_path.c_str(), O_RDONLY);
+    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    const int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (in < 0 || out < 0 || err < 0) ::_exit(127);
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+    ::dup2(err, 2);
+    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
+    for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+    ::setenv("NO_COLOR", "1", 1);
+    std::vector<std::string> argv_s{LEAKGATE_BINARY};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& s : argv_s) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw std::runtime_error("waitpid failed");
+  }
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  return r;
+}
+
+std::shared_ptr<const leakgate::CompiledRuleset> builtin_rules() {
+  static const auto rules = leakgate::CompiledRuleset::compile(leakgate::load_builtin_config());
+  return rules;
+}
+
+std::vector<leakgate::Finding> scan_text(const std::string& data, size_t block_size,
+                                         std::shared_ptr<const leakgate::CompiledRuleset> rules,
+                                         const std::string& path) {
+  leakgate::ContentScannerOptions o;
+  if (block_size) o.block_size = block_size;
+  leakgate::ContentScanner scanner(rules ? rules : builtin_rules(), o);
+  std::vector<leakgate::Finding> out;
+  scanner.scan_buffer(data, leakgate::ScanTarget{path, {}}, out);
+  return out;
+}
+
+size_t count_rule(const std::vector<leakgate::Finding>& findings, const std::string& rule_id) {
+  return static_cast<size_t>(std::count_if(findings.begin(), findings.end(),
+                                           [&](const leakgate::Finding& f) { return f.rule_id == rule_id; }));
+}
+
+}  // namespace lgtest

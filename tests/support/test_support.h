@@ -1,0 +1,71 @@
+// Helpers shared by the tests: seeded fake keys (never a committed literal), temporary trees that
+// clean up after themselves, and a runner for the real leakgate binary.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scanner/match/content_scanner.h"
+#include "scanner/ruleset/templates.h"
+
+namespace lgtest {
+
+// Fake credentials in the documented shapes, from a seeded generator.
+class KeyGen {
+ public:
+  explicit KeyGen(uint64_t seed = 42) : t_(seed) {}
+  std::string anthropic_api();    // sk-ant-api03- + 93 + AA
+  std::string anthropic_admin();  // sk-ant-admin01- + 93 + AA
+  std::string anthropic_oauth(size_t body = 64);
+  std::string github_pat();       // ghp_ + 36
+  std::string aws_access_key_id();
+  std::string random(const std::string& cls, size_t n) { return t_.random(cls, n); }
+  std::string expand(const std::string& tmpl) { return t_.expand(tmpl); }
+
+ private:
+  leakgate::TemplateExpander t_;
+};
+
+// A temporary directory, removed with everything in it when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  // Writes `content` to path()/rel, creating parent directories; returns the full path.
+  std::filesystem::path write(const std::string& rel, const std::string& content) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the leakgate binary with `args` (no shell), feeding `input` on stdin, in `cwd`.
+RunResult run_leakgate(const std::vector<std::string>& args, const std::string& input = "",
+                       const std::filesystem::path& cwd = {}, const std::map<std::string, std::string>& env = {});
+
+// The built-in rules, compiled once per test process.
+std::shared_ptr<const leakgate::CompiledRuleset> builtin_rules();
+
+// Scans `data` in memory with the built-in rules (or `rules`) and returns the findings.
+std::vector<leakgate::Finding> scan_text(const std::string& data, size_t block_size = 0,
+                                         std::shared_ptr<const leakgate::CompiledRuleset> rules = nullptr,
+                                         const std::string& path = "test.txt");
+
+// Counts findings of one rule.
+size_t count_rule(const std::vector<leakgate::Finding>& findings, const std::string& rule_id);
+
+std::string read_file(const std::filesystem::path& p);
+
+}  // namespace lgtest

@@ -1,0 +1,165 @@
+// The match stage on in-memory input: block boundaries, overlapping hits, positions, odd bytes.
+#include <catch2/catch.hpp>
+
+#include "scanner/match/filters.h"
+#include "scanner/report/redact.h"
+#include "support/test_support.h"
+
+using lgtest::count_rule;
+using lgtest::KeyGen;
+using lgtest::scan_text;
+
+TEST_CASE("a key at offset 0 and at the end of input without newline is found") {
+  KeyGen g(1);
+  const std::string k = g.anthropic_api();
+  auto f = scan_text(k);
+  REQUIRE(count_rule(f, "anthropic-api-key") == 1);
+  CHECK(f[0].line == 1);
+  CHECK(f[0].column == 1);
+  CHECK(f[0].secret == k);
+  CHECK(f[0].end_column == k.size());
+}
+
+TEST_CASE("a key is found whatever delimiter follows it") {
+  KeyGen g(2);
+  for (std::string after : {")", "]", ">", "}", ",", "&", ";", "\"", "'", "`", std::string(1, '\0'), "\\n", " ", "\r\n"}) {
+    const std::string k = g.anthropic_api();
+    auto f = scan_text("x = (" + k + after + "tail");
+    INFO("delimiter " << after);
+    REQUIRE(count_rule(f, "anthropic-api-key") == 1);
+    CHECK(f[0].secret == k);
+  }
+}
+
+TEST_CASE("a key glued to more token characters is not a key") {
+  KeyGen g(3);
+  const std::string k = g.anthropic_api();
+  CHECK(count_rule(scan_text("x" + k), "anthropic-api-key") == 0);
+  CHECK(count_rule(scan_text(k + "b"), "anthropic-api-key") == 0);
+  CHECK(count_rule(scan_text(k.substr(0, k.size() - 3) + "AA"), "anthropic-api-key") == 0);
+}
+
+TEST_CASE("two secrets on one line, separated by a single delimiter, are both found") {
+  KeyGen g(4);
+  const std::string a = g.anthropic_api(), b = g.anthropic_api();
+  auto f = scan_text("keys=" + a + "," + b + "\n");
+  REQUIRE(count_rule(f, "anthropic-api-key") == 2);
+  CHECK(f[0].column == 6);
+  CHECK(f[1].column == 6 + a.size() + 1);
+}
+
+TEST_CASE("line and column count newlines, CRLF and NUL bytes") {
+  KeyGen g(5);
+  const std::string k = g.anthropic_api();
+  std::string text = "a\r\nbb\r\n";
+  text += std::string("\0\0\0", 3);
+  text += "\r\n   '" + k + "'\r\n";
+  auto f = scan_text(text);
+  REQUIRE(count_rule(f, "anthropic-api-key") == 1);
+  CHECK(f[0].line == 4);
+  CHECK(f[0].column == 5);
+}
+
+TEST_CASE("invalid UTF-8 around a key does not hide it") {
+  KeyGen g(6);
+  const std::string k = g.anthropic_api();
+  auto f = scan_text("\xff\xfe\xc3(" + k + "\x80\xff");
+  REQUIRE(count_rule(f, "anthropic-api-key") == 1);
+  CHECK(f[0].secret == k);
+}
+
+TEST_CASE("keys straddling block boundaries are found exactly once") {
+  KeyGen g(7);
+  const size_t block = 64 * 1024;  // raised to the scanner's minimum if smaller
+  std::string text(1 << 20, 'z');
+  for (size_t i = 0; i < text.size(); i += 61) text[i] = '\n';
+  std::vector<std::pair<size_t, std::string>> planted;
+  // Every offset near several candidate boundaries: whatever the real block size is, many keys
+  // cross a boundary, start on it or end on it.
+  for (size_t pos = 3000; pos + 200 < text.size(); pos += 7919) {
+    const std::string k = g.anthropic_api();
+    text.replace(pos, 1, " ");
+    text.replace(pos + 1, k.size(), k);
+    text[pos + 1 + k.size()] = ' ';
+    planted.emplace_back(pos + 1, k);
+  }
+  for (size_t bs : {block, size_t(200 * 1024), size_t(8 << 20)}) {
+    auto f = scan_text(text, bs);
+    INFO("block size " << bs);
+    REQUIRE(count_rule(f, "anthropic-api-key") == planted.size());
+    std::sort(f.begin(), f.end(), [](auto& a, auto& b) { return a.offset < b.offset; });
+    for (size_t i = 0; i < planted.size(); ++i) {
+      CHECK(f[i].offset == planted[i].first);
+      CHECK(f[i].secret == planted[i].second);
+    }
+  }
+}
+
+TEST_CASE("line numbers stay right across blocks") {
+  KeyGen g(8);
+  std::string text;
+  for (int i = 0; i < 40000; ++i) text += "line " + std::to_string(i) + " of filler text\n";
+  const std::string k = g.anthropic_api();
+  text += "secret: " + k + "\n";
+  auto small = scan_text(text, 64 * 1024);
+  auto big = scan_text(text);
+  REQUIRE(count_rule(small, "anthropic-api-key") == 1);
+  REQUIRE(count_rule(big, "anthropic-api-key") == 1);
+  CHECK(small[0].line == 40001);
+  CHECK(small[0].column == 9);
+  CHECK(small[0].line == big[0].line);
+}
+
+TEST_CASE("a key inside a 10 MB line is found") {
+  KeyGen g(9);
+  std::string text(10 << 20, 'q');
+  for (size_t i = 0; i < text.size(); i += 50) text[i] = ' ';
+  const std::string k = g.anthropic_api();
+  const size_t at = 7'000'001;
+  text[at - 1] = '"';
+  text.replace(at, k.size(), k);
+  text[at + k.size()] = '"';
+  auto f = scan_text(text, 1 << 20);
+  REQUIRE(count_rule(f, "anthropic-api-key") == 1);
+  CHECK(f[0].line == 1);
+  CHECK(f[0].column == at + 1);
+}
+
+TEST_CASE("placeholders are not leaks") {
+  KeyGen g(10);
+  CHECK(scan_text("ANTHROPIC_API_KEY=sk-ant-api03-your-key-here\n").empty());
+  CHECK(scan_text("key: sk-ant-api03-R2D...igAA\n").empty());
+  CHECK(scan_text("key: sk-ant-api03-" + std::string(93, 'x') + "AA\n").empty());
+  CHECK(scan_text("key: sk-ant-api03-" + std::string(93, 'X') + "AA\n").empty());
+  CHECK(scan_text("key: sk-ant-api03-" + std::string(93, '*') + "AA\n").empty());
+  CHECK(leakgate::looks_like_placeholder("sk-ant-api03-" + std::string(93, '0') + "AA"));
+  CHECK_FALSE(leakgate::looks_like_placeholder(g.anthropic_api()));
+}
+
+TEST_CASE("inline allow markers suppress the line only") {
+  KeyGen g(11);
+  const std::string a = g.anthropic_api(), b = g.anthropic_api();
+  auto f = scan_text("k1 = \"" + a + "\" # leakgate:allow\nk2 = \"" + b + "\"\n");
+  REQUIRE(count_rule(f, "anthropic-api-key") == 1);
+  CHECK(f[0].secret == b);
+  CHECK(scan_text("k = '" + a + "' // gitleaks:allow").empty());
+}
+
+TEST_CASE("Anthropic keys redact to the Console hint") {
+  KeyGen g(12);
+  const std::string k = g.anthropic_api();
+  const std::string hint = leakgate::redact(k);
+  CHECK(hint == k.substr(0, 16) + "..." + k.substr(k.size() - 4));
+  CHECK(hint.find(k.substr(16, 20)) == std::string::npos);
+  const std::string admin = g.anthropic_admin();
+  CHECK(leakgate::redact(admin) == admin.substr(0, 18) + "..." + admin.substr(admin.size() - 4));
+  CHECK(leakgate::redact("hunter2hunter2hunter2") == "hunt...");
+  CHECK(leakgate::redact("short") == "s...");
+}
+
+TEST_CASE("entropy is Shannon bits per byte") {
+  CHECK(leakgate::shannon_entropy("") == 0.0);
+  CHECK(leakgate::shannon_entropy("aaaa") == 0.0);
+  CHECK(leakgate::shannon_entropy("abcd") == Approx(2.0));
+  CHECK(leakgate::shannon_entropy("0123456789abcdef") == Approx(4.0));
+}
