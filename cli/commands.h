@@ -9,5 +9,6 @@ namespace leakgate::cli {
 void add_dir_command(CLI::App& app, int& exit_code);
 void add_stdin_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
+void add_git_command(CLI::App& app, int& exit_code);
 
 }  // namespace leakgate::cli

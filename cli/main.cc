@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   leakgate::cli::add_dir_command(app, exit_code);
+  leakgate::cli::add_git_command(app, exit_code);
   leakgate::cli::add_stdin_command(app, exit_code);
   leakgate::cli::add_rules_command(app, exit_code);
   try {

@@ -22,7 +22,7 @@ TEST_CASE("a key at offset 0 and at the end of input without newline is found") 
 
 TEST_CASE("a key is found whatever delimiter follows it") {
   KeyGen g(2);
-  for (std::string after : {")", "]", ">", "}", ",", "&", ";", "\"", "'", "`", std::string(1, '\0'), "\\n", " ", "\r\n"}) {
+  for (std::string after : std::vector<std::string>{")", "]", ">", "}", ",", "&", ";", "\"", "'", "`", std::string(1, '\0'), "\\n", " ", "\r\n"}) {
     const std::string k = g.anthropic_api();
     auto f = scan_text("x = (" + k + after + "tail");
     INFO("delimiter " << after);
@@ -78,7 +78,7 @@ TEST_CASE("keys straddling block boundaries are found exactly once") {
   // cross a boundary, start on it or end on it.
   for (size_t pos = 3000; pos + 200 < text.size(); pos += 7919) {
     const std::string k = g.anthropic_api();
-    text.replace(pos, 1, " ");
+    text[pos] = ' ';
     text.replace(pos + 1, k.size(), k);
     text[pos + 1 + k.size()] = ' ';
     planted.emplace_back(pos + 1, k);

@@ -1,0 +1,83 @@
+// `leakgate git [REPO]`: whole history (every ref, or --branch), --range A..B, --staged.
+#include <unistd.h>
+
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/scan_command.h"
+#include "scanner/source/git/git_scan.h"
+#include "scanner/util/error.h"
+#include "scanner/util/utf8.h"
+
+namespace leakgate::cli {
+
+namespace {
+
+struct GitArgs {
+  ScanOptions scan;
+  std::string repo = ".";
+  std::vector<std::string> branches;
+  std::string range;
+  bool staged = false;
+  bool trust_repo = false;
+  uint64_t max_blob_size = 0;
+};
+
+// Names the first few skipped objects and counts the rest: nothing is skipped silently.
+void print_skipped(const char* what, const std::vector<std::string>& items) {
+  if (items.empty()) return;
+  std::cerr << "leakgate: " << items.size() << " " << what << ":";
+  for (size_t i = 0; i < items.size() && i < 10; ++i) std::cerr << (i ? ", " : " ") << printable(items[i]);
+  if (items.size() > 10) std::cerr << ", and " << items.size() - 10 << " more";
+  std::cerr << '\n';
+}
+
+int run_git(const GitArgs& a) {
+  if (a.staged && (!a.range.empty() || !a.branches.empty()))
+    throw Error("--staged scans the index; it does not combine with --range or --branch");
+  if (!a.range.empty() && !a.branches.empty()) throw Error("--range and --branch do not combine");
+  const std::filesystem::path root = git_config_root(a.repo, a.trust_repo);
+  auto rules = load_rules(a.scan, root);
+  GitScanOptions o;
+  o.repo = a.repo;
+  o.trust_repo = a.trust_repo;
+  o.history.branches = a.branches;
+  o.history.range = a.range;
+  o.staged = a.staged;
+  o.threads = a.scan.threads;
+  o.max_blob_size = a.max_blob_size;
+  o.progress = !a.scan.no_progress && !a.scan.quiet && isatty(STDERR_FILENO);
+  if (a.scan.block_size) o.content.block_size = a.scan.block_size;
+  o.on_error = print_input_error;
+  GitScanSummary summary;
+  ScanResult result = scan_git(o, rules, &summary);
+  if (!a.scan.quiet) {
+    if (!a.staged && a.scan.verbose)
+      std::cerr << "leakgate: " << summary.commits << " commits, " << summary.blobs << " unique blobs\n";
+    print_skipped("blobs over --max-blob-size not scanned", summary.too_large);
+    print_skipped("blobs missing from the object database", summary.missing);
+  }
+  std::string command = "leakgate git " + a.repo;
+  if (a.staged) command += " --staged";
+  if (!a.range.empty()) command += " --range " + a.range;
+  for (const auto& b : a.branches) command += " --branch " + b;
+  return finish_scan(a.scan, *rules, result, root, command);
+}
+
+}  // namespace
+
+void add_git_command(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<GitArgs>();
+  CLI::App* cmd = app.add_subcommand("git", "scan git history (default: every ref of the repo at .)");
+  cmd->add_option("repo", args->repo, "repository (work tree or git directory)")->capture_default_str();
+  cmd->add_option("--branch", args->branches, "scan the history of REF only (repeatable)");
+  cmd->add_option("--range", args->range, "A..B: only secrets that the commits reachable from B and not from A introduce");
+  cmd->add_flag("--staged", args->staged, "the index against HEAD: only secrets the next commit would introduce");
+  cmd->add_flag("--trust-repo", args->trust_repo, "scan a repository owned by another user");
+  cmd->add_option("--max-blob-size", args->max_blob_size, "skip (and name) blobs larger than N bytes (default: no limit)");
+  add_scan_options(*cmd, args->scan);
+  cmd->callback([args, &exit_code] { exit_code = run_git(*args); });
+}
+
+}  // namespace leakgate::cli

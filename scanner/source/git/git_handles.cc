@@ -1,0 +1,35 @@
+#include "scanner/source/git/git_handles.h"
+
+#include <mutex>
+
+#include "scanner/util/error.h"
+
+namespace leakgate {
+
+std::string git_error_text(int code, const std::string& what) {
+  const git_error* e = git_error_last();
+  std::string msg = what + ": ";
+  msg += (e && e->message) ? e->message : ("libgit2 error " + std::to_string(code));
+  return msg;
+}
+
+void LibGit2::init(bool trust_any_owner) {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (git_libgit2_init() < 0) throw Error("libgit2 failed to initialise");
+    // Blob contents are read once each: caching them only costs memory. Trees and commits are
+    // cached (libgit2's default budget), which the history walk depends on.
+    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<size_t>(0));
+    // Don't re-hash every object read: the scan reads each once and a corrupt one fails inflate.
+    git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+  });
+  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, trust_any_owner ? 0 : 1);
+}
+
+std::string oid_hex(const git_oid& id) {
+  char buf[GIT_OID_HEXSZ + 1];
+  git_oid_tostr(buf, sizeof buf, &id);
+  return buf;
+}
+
+}  // namespace leakgate

@@ -1,0 +1,45 @@
+// `leakgate git`: read each planned blob once and scan it, on all cores, one repository handle per
+// worker (libgit2 objects are not shared across threads). Only the blob being scanned is held in
+// memory; what grows is the set of blob ids seen. Whole history, a pull-request range (only the
+// secrets its commits introduce) and the staged index (only what the commit would introduce).
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "scanner/match/content_scanner.h"
+#include "scanner/scan_result.h"
+#include "scanner/source/git/history_plan.h"
+
+namespace leakgate {
+
+struct GitScanOptions {
+  std::string repo = ".";
+  bool trust_repo = false;      // scan a repository owned by another user
+  HistoryOptions history;
+  bool staged = false;          // the index against HEAD
+  unsigned threads = 0;
+  uint64_t max_blob_size = 0;   // 0: no limit
+  bool progress = false;        // redraw a progress line on stderr
+  ContentScannerOptions content;
+  std::function<void(const InputError&)> on_error;
+};
+
+struct GitScanSummary {
+  uint64_t commits = 0;
+  uint64_t blobs = 0;
+  uint64_t gitlinks = 0;
+  std::vector<std::string> too_large;  // "oid path"
+  std::vector<std::string> missing;    // "oid path"
+};
+
+// The directory a repository's config (.leakgate.toml, .leakgateignore) is read from: its work
+// tree, or the git directory of a bare repository. Throws Error when `path` is not a repository.
+std::filesystem::path git_config_root(const std::string& path, bool trust_repo);
+
+ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const CompiledRuleset> rules,
+                    GitScanSummary* summary = nullptr);
+
+}  // namespace leakgate

@@ -1,0 +1,45 @@
+// Enumerate: which blobs a git scan must read, and where each was introduced.
+//
+// Commits are walked parents-first (topological, reversed). For each commit the tree is compared
+// with every parent's tree, descending only into subtrees that differ from all parents: an entry
+// (path, blob) is *introduced* by the commit when no parent has that blob at that path. This
+// credits evil-merge content to the merge, and the first introduction of a blob wins, so a rename
+// or a blob shared by forty commits yields no new work. Gitlinks (submodules) are not blobs.
+#pragma once
+
+#include <git2.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scanner/finding.h"
+
+namespace leakgate {
+
+struct BlobTask {
+  git_oid blob;
+  uint32_t commit = 0;                 // index into HistoryPlan::commits
+  std::string path;
+  std::vector<git_oid> parent_versions; // range mode: the blob at this path in each parent
+};
+
+struct HistoryPlan {
+  std::vector<GitProvenance> commits;  // in walk order (parents first); blob field unused
+  std::vector<BlobTask> blobs;         // unique blobs in order of first introduction
+  uint64_t gitlinks = 0;               // submodule entries skipped
+  uint64_t commits_walked = 0;
+};
+
+struct HistoryOptions {
+  std::vector<std::string> branches;  // empty: every ref (branches, tags, remotes, HEAD)
+  std::string range;                  // "A..B": commits reachable from B and not from A
+};
+
+// Throws Error for a bad ref or range, or when the walk itself fails.
+HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options);
+
+// ISO 8601 with the committer's offset, e.g. 2024-05-01T10:00:00+02:00.
+std::string iso8601(const git_time& t);
+
+}  // namespace leakgate

@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs what leakgate needs to build and test on Debian 12, and nothing when all is there.
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds ripgrep and hyperfine for bench/ scripts)
+set -eu
+
+packages="build-essential cmake ninja-build pkg-config git ca-certificates
+  libgit2-dev libcli11-dev nlohmann-json3-dev catch2 libbenchmark-dev libre2-dev
+  libtomlplusplus-dev libcurl4-openssl-dev libssl-dev"
+[ "${1:-}" = "--bench" ] && packages="$packages ripgrep hyperfine time bc"
+
+# Hyperscan is x86-only; its API-compatible fork Vectorscan builds the same code elsewhere.
+if dpkg -s libhyperscan-dev >/dev/null 2>&1 || dpkg -s libvectorscan-dev >/dev/null 2>&1; then
+  :
+elif [ "$(dpkg --print-architecture)" = "amd64" ]; then
+  packages="$packages libhyperscan-dev"
+else
+  packages="$packages libvectorscan-dev"
+fi
+
+missing=""
+for p in $packages; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "installing:$missing" >&2
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,233 @@
+// The real binary on temporary trees: what a user sees, exit codes and all.
+#include <catch2/catch.hpp>
+
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+using lgtest::KeyGen;
+using lgtest::run_leakgate;
+using lgtest::TempDir;
+using nlohmann::json;
+
+namespace {
+
+json findings_of(const lgtest::RunResult& r) {
+  INFO("stderr: " << r.err);
+  return json::parse(r.out);
+}
+
+std::multiset<std::string> secrets_of(const json& arr) {
+  std::multiset<std::string> s;
+  for (const auto& f : arr) s.insert(f["secret"].get<std::string>());
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("dir finds every planted key exactly once across file kinds, and nothing in placeholders") {
+  KeyGen g(100);
+  TempDir t;
+  std::multiset<std::string> planted;
+  auto key = [&] {
+    std::string k = g.anthropic_api();
+    planted.insert(k);
+    return k;
+  };
+  t.write(".env", "ANTHROPIC_API_KEY=" + key() + "\nOTHER=1\n");
+  t.write("config/settings.json", "{\"anthropic\": {\"api_key\": \"" + key() + "\"}, \"n\": 1}\n");
+  t.write("deploy/values.yaml", "anthropic:\n  apiKey: " + key() + "\n");
+  t.write("scripts/run.sh", "#!/bin/sh\nexport ANTHROPIC_API_KEY='" + key() + "'\n");
+  t.write("nb/analysis.ipynb",
+          "{\"cells\": [{\"source\": [\"import os\\n\", \"os.environ['K'] = \\\"" + key() + "\\\"\\n\"]}]}\n");
+  std::string minified(2 << 20, 'a');
+  for (size_t i = 0; i < minified.size(); i += 37) minified[i] = ';';
+  const std::string mk = key();
+  minified.replace(1'500'000, mk.size() + 2, "\"" + mk + "\"");
+  t.write("web/app.min.js", minified);
+  t.write("win/crlf.txt", "line one\r\nkey=" + key() + "\r\nline three\r\n");
+  t.write(".hidden/dir/secret.txt", "k: " + key() + "\n");
+  t.write("with space/ünïcødé name.txt", "token " + key() + "\n");
+  std::string bin;
+  for (int i = 0; i < 4096; ++i) bin.push_back(static_cast<char>((i * 131) & 0xff));
+  t.write("bin/blob.bin", bin + std::string(1, '\0') + key() + std::string(3, '\0') + bin);
+  // A 50 MB log with keys straddling 1, 4, 8, 16 and 32 MiB.
+  std::string log;
+  log.reserve(50u << 20);
+  while (log.size() < (50u << 20)) log += "2024-01-01T00:00:00Z INFO request served in 12ms path=/api/v1/items\n";
+  for (size_t mib : {1, 4, 8, 16, 32}) {
+    const std::string k = key();
+    const size_t at = (mib << 20) - 50;
+    log.replace(at - 1, k.size() + 2, " " + k + " ");
+  }
+  t.write("logs/big.log", log);
+  // Placeholders from the documentation: never reported.
+  t.write("docs/README.md",
+          "Set ANTHROPIC_API_KEY=sk-ant-api03-your-key-here\nThe Console shows sk-ant-api03-R2D...igAA\n"
+          "key: sk-ant-api03-" + std::string(93, 'x') + "AA\nmasked: sk-ant-api03-" + std::string(93, '*') + "AA\n");
+  // .git is never scanned.
+  t.write(".git/config", "k=" + g.anthropic_api() + "\n");
+
+  auto r = run_leakgate({"dir", ".", "--format", "json", "--no-redact", "-j", "2"}, "", t.path());
+  CHECK(r.exit_code == 1);
+  const json arr = findings_of(r);
+  CHECK(secrets_of(arr) == planted);
+  for (const auto& f : arr) {
+    CHECK(f["rule_id"] == "anthropic-api-key");
+    CHECK(f["file"].get<std::string>().rfind(".git/", 0) != 0);
+  }
+  // Redacted by default: the same scan without --no-redact holds no full key, on stdout or stderr.
+  auto red = run_leakgate({"dir", "."}, "", t.path());
+  CHECK(red.exit_code == 1);
+  for (const auto& k : planted) {
+    CHECK(red.out.find(k) == std::string::npos);
+    CHECK(red.err.find(k) == std::string::npos);
+    CHECK(red.out.find(k.substr(0, 16) + "...") != std::string::npos);
+  }
+}
+
+TEST_CASE("exit codes: 0 clean, 1 findings, --exit-code, 2 for a missing path or a broken rule file") {
+  KeyGen g(101);
+  TempDir t;
+  t.write("clean.txt", "nothing to see\n");
+  CHECK(run_leakgate({"dir", t.path().string()}).exit_code == 0);
+  t.write("dirty.txt", "k=" + g.anthropic_api() + "\n");
+  CHECK(run_leakgate({"dir", t.path().string()}).exit_code == 1);
+  CHECK(run_leakgate({"dir", t.path().string(), "--exit-code", "7"}).exit_code == 7);
+  auto missing = run_leakgate({"dir", (t.path() / "nope").string()});
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err.find("nope") != std::string::npos);
+  const auto bad = t.write("rules/bad.toml", "[[rules]]\nid = \"broken-rule\"\nregex = '''([a-z'''\n");
+  auto broken = run_leakgate({"dir", t.path().string(), "-c", bad.string()});
+  CHECK(broken.exit_code == 2);
+  CHECK(broken.err.find("broken-rule") != std::string::npos);
+  CHECK(broken.err.find("bad.toml") != std::string::npos);
+  CHECK(run_leakgate({"dir", "--format", "yaml"}).exit_code == 2);
+  CHECK(run_leakgate({"frobnicate"}).exit_code == 2);
+}
+
+TEST_CASE("an unreadable input is named on stderr, the scan goes on, and a clean result becomes exit 2") {
+  KeyGen g(102);
+  TempDir t;
+  t.write("a.txt", "fine\n");
+  // Reading /proc/self/mem at offset 0 fails with EIO for every user, root included.
+  auto clean = run_leakgate({"dir", t.path().string(), "/proc/self/mem"});
+  CHECK(clean.exit_code == 2);
+  CHECK(clean.err.find("/proc/self/mem") != std::string::npos);
+  t.write("b.txt", "k=" + g.anthropic_api() + "\n");
+  auto dirty = run_leakgate({"dir", t.path().string(), "/proc/self/mem", "--format", "json"});
+  CHECK(dirty.exit_code == 1);
+  CHECK(findings_of(dirty).size() == 1);
+}
+
+TEST_CASE("FIFOs, sockets and symlinks are skipped without blocking; symlinks are not followed") {
+  KeyGen g(103);
+  TempDir t;
+  t.write("real/key.txt", "k=" + g.anthropic_api() + "\n");
+  REQUIRE(::mkfifo((t.path() / "pipe").c_str(), 0600) == 0);
+  const int s = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string sp = (t.path() / "sock").string();
+  REQUIRE(sp.size() < sizeof addr.sun_path);
+  std::strcpy(addr.sun_path, sp.c_str());
+  REQUIRE(::bind(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  std::filesystem::create_directory_symlink(t.path() / "real", t.path() / "link-to-real");
+  std::filesystem::create_symlink(t.path() / "missing", t.path() / "dangling");
+  std::filesystem::create_directory_symlink(t.path(), t.path() / "real" / "loop");
+  auto r = run_leakgate({"dir", ".", "--format", "json"}, "", t.path());
+  ::close(s);
+  CHECK(r.exit_code == 1);
+  const json arr = findings_of(r);
+  REQUIRE(arr.size() == 1);
+  CHECK(arr[0]["file"] == "real/key.txt");
+}
+
+TEST_CASE("--baseline, .leakgateignore and inline allow suppress known findings") {
+  KeyGen g(104);
+  TempDir t;
+  const std::string a = g.anthropic_api(), b = g.anthropic_api();
+  t.write("a.txt", "k=" + a + "\n");
+  t.write("b.txt", "k=" + b + "  # leakgate:allow test fixture\n");
+  auto first = run_leakgate({"dir", ".", "--format", "json", "-o", "base.json"}, "", t.path());
+  CHECK(first.exit_code == 1);
+  const json base = json::parse(lgtest::read_file(t.path() / "base.json"));
+  REQUIRE(base.size() == 1);
+  CHECK(base[0]["file"] == "a.txt");
+  CHECK(run_leakgate({"dir", ".", "--baseline", "base.json"}, "", t.path()).exit_code == 0);
+  // A new key still fails the gate under the baseline.
+  t.write("c.txt", "k=" + g.anthropic_api() + "\n");
+  auto again = run_leakgate({"dir", ".", "--baseline", "base.json", "--format", "json"}, "", t.path());
+  CHECK(again.exit_code == 1);
+  REQUIRE(findings_of(again).size() == 1);
+  t.write(".leakgateignore", findings_of(again)[0]["fingerprint"].get<std::string>() + "\n");
+  CHECK(run_leakgate({"dir", ".", "--baseline", "base.json"}, "", t.path()).exit_code == 0);
+  CHECK(run_leakgate({"dir", ".", "--baseline", "nope.json"}, "", t.path()).exit_code == 2);
+}
+
+TEST_CASE("stdin is scanned and reported as -") {
+  KeyGen g(105);
+  const std::string k = g.anthropic_api();
+  auto r = run_leakgate({"stdin", "--format", "jsonl"}, "hello\nkey: " + k + "\n");
+  CHECK(r.exit_code == 1);
+  const json f = json::parse(r.out);
+  CHECK(f["file"] == "-");
+  CHECK(f["line"] == 2);
+  CHECK(f["column"] == 6);
+  CHECK(r.out.find(k) == std::string::npos);
+  CHECK(run_leakgate({"stdin"}, "nothing here\n").exit_code == 0);
+}
+
+TEST_CASE("every report format is written to -o and valid") {
+  KeyGen g(106);
+  TempDir t;
+  t.write("x.env", "ANTHROPIC_API_KEY=" + g.anthropic_api() + "\n");
+  for (std::string fmt : {"json", "sarif"}) {
+    auto r = run_leakgate({"dir", ".", "-f", fmt, "-o", "out." + fmt}, "", t.path());
+    CHECK(r.exit_code == 1);
+    CHECK(r.out.empty());
+    CHECK_NOTHROW(json::parse(lgtest::read_file(t.path() / ("out." + fmt))));
+  }
+  auto csv = run_leakgate({"dir", ".", "-f", "csv"}, "", t.path());
+  CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 2);
+}
+
+TEST_CASE("rules list and rules check on the built-in set and on gitleaks' config") {
+  auto list = run_leakgate({"rules", "list"});
+  CHECK(list.exit_code == 0);
+  CHECK(list.out.find("anthropic-api-key") != std::string::npos);
+  auto check = run_leakgate({"rules", "check"});
+  CHECK(check.exit_code == 0);
+  CHECK(check.out.find("0 failing") != std::string::npos);
+  auto gl = run_leakgate({"rules", "check", LEAKGATE_SHARED_DIR "/data/gitleaks/gitleaks.toml"});
+  CHECK(gl.exit_code == 0);
+  CHECK(gl.out.find("222 rules") != std::string::npos);
+  TempDir t;
+  const auto bad = t.write("bad.toml", "[[rules]]\nid = \"ok-rule\"\nregex = 'abc'\n"
+                                       "examples = ['xx abc']\nnegatives = ['abd']\n"
+                                       "[[rules]]\nid = \"wrong-example\"\nregex = 'zzz[0-9]'\nexamples = ['zzz']\n");
+  auto r = run_leakgate({"rules", "check", bad.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("FAIL wrong-example") != std::string::npos);
+  CHECK(r.out.find("ok   ok-rule") != std::string::npos);
+}
+
+TEST_CASE("leakgate over its own source tree reports nothing") {
+  // The sources, not the build directory: a failing test's log there may quote a generated key.
+  std::vector<std::string> args{"dir", "-q"};
+  for (const char* p : {"CMakeLists.txt", "README.md", "scanner", "cli", "rules", "tests", "bench", "scripts",
+                        "docs", "hooks", ".ci"}) {
+    const auto full = std::filesystem::path(LEAKGATE_SOURCE_DIR) / p;
+    if (std::filesystem::exists(full)) args.push_back(full.string());
+  }
+  auto r = run_leakgate(args);
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+}

@@ -1,0 +1,195 @@
+// Rule configuration: gitleaks' format, extension, allowlists, and errors that name the problem.
+#include <catch2/catch.hpp>
+
+#include "scanner/ruleset/config_loader.h"
+#include "scanner/ruleset/rule_check.h"
+#include "scanner/util/error.h"
+#include "support/test_support.h"
+
+using namespace leakgate;
+using lgtest::count_rule;
+using lgtest::KeyGen;
+using lgtest::scan_text;
+
+namespace {
+std::shared_ptr<const CompiledRuleset> compile(const std::string& toml) {
+  return CompiledRuleset::compile(parse_config(toml, "test.toml"));
+}
+}  // namespace
+
+TEST_CASE("the built-in rule set holds the required rules and at least 30 in all") {
+  const RuleConfig cfg = load_builtin_config();
+  CHECK(cfg.rules.size() >= 30);
+  for (const char* id : {"anthropic-api-key", "anthropic-admin-api-key", "anthropic-oauth-token",
+                         "anthropic-oauth-refresh-token", "aws-access-key-id", "aws-secret-access-key",
+                         "github-pat", "github-fine-grained-pat", "github-app-token", "github-oauth", "gitlab-pat",
+                         "slack-bot-token", "slack-user-token", "slack-webhook-url", "stripe-live-secret-key",
+                         "openai-api-key", "gcp-api-key", "private-key", "npm-access-token", "pypi-upload-token",
+                         "jwt", "generic-secret"}) {
+    INFO(id);
+    CHECK(std::any_of(cfg.rules.begin(), cfg.rules.end(), [&](const Rule& r) { return r.id == id; }));
+  }
+  for (const Rule& r : cfg.rules) {
+    INFO(r.id);
+    CHECK(r.examples.size() >= 2);
+    CHECK(r.negatives.size() >= 2);
+  }
+}
+
+TEST_CASE("every built-in rule finds its examples and none of its look-alikes, over many seeds") {
+  const RuleConfig cfg = load_builtin_config();
+  for (uint64_t seed : {1u, 2u, 3u, 1234u, 99991u}) {
+    for (const auto& r : check_rules(cfg, seed, 10)) {
+      INFO(r.id << " seed " << seed);
+      for (const auto& f : r.failures) INFO(f);
+      CHECK(r.mode != "error");
+      CHECK(r.mode != "re2-only");
+      CHECK(r.ok());
+    }
+  }
+}
+
+TEST_CASE("gitleaks' own 222-rule config loads and every rule runs on Hyperscan") {
+  const RuleConfig cfg = load_config_file(LEAKGATE_SHARED_DIR "/data/gitleaks/gitleaks.toml");
+  REQUIRE(cfg.rules.size() == 222);
+  auto set = CompiledRuleset::compile(cfg);
+  REQUIRE(set->rules().size() == 222);
+  size_t regex_rules = 0, on_hyperscan = 0;
+  for (const auto& r : set->rules()) {
+    if (r.mode == EngineMode::kPathOnly) continue;
+    ++regex_rules;
+    if (r.mode == EngineMode::kExact || r.mode == EngineMode::kPrefilter) ++on_hyperscan;
+  }
+  CHECK(regex_rules == 221);
+  CHECK(on_hyperscan == 221);
+  // It finds what it should: its Anthropic rule on a generated key.
+  KeyGen g(5);
+  auto f = scan_text("ANTHROPIC_API_KEY=" + g.anthropic_api() + "\n", 0, set, "config.env");
+  CHECK(count_rule(f, "anthropic-api-key") == 1);
+}
+
+TEST_CASE("a rule Hyperscan cannot take falls back to RE2 and still finds matches") {
+  // Go's ungreedy flag (?U) is valid RE2 but unknown to Hyperscan, even in prefilter mode.
+  auto set = compile(R"(
+[[rules]]
+id = "lazy"
+regex = '''(?U)zq_[0-9]+x'''
+keywords = ["zq_"]
+[[rules]]
+id = "plain"
+regex = '''plain_[0-9]{4}'''
+)");
+  REQUIRE(set->rules().size() == 2);
+  CHECK(set->rules()[0].mode == EngineMode::kRe2Only);
+  CHECK_FALSE(set->rules()[0].mode_note.empty());
+  CHECK(set->rules()[1].mode == EngineMode::kExact);
+  auto f = scan_text("aa zq_123x bb plain_1234 cc zq_9x", 0, set);
+  CHECK(count_rule(f, "lazy") == 2);
+  CHECK(count_rule(f, "plain") == 1);
+  CHECK(count_rule(scan_text("zq_ only", 0, set), "lazy") == 0);
+}
+
+TEST_CASE("a broken rule is an error naming the rule and the file") {
+  try {
+    compile("[[rules]]\nid = \"bad-one\"\nregex = '''(unclosed'''\n");
+    FAIL("no error");
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    CHECK(msg.find("bad-one") != std::string::npos);
+    CHECK(msg.find("test.toml") != std::string::npos);
+  }
+  CHECK_THROWS_AS(parse_config("[[rules]]\nregex = 'x'\n", "t.toml"), Error);
+  CHECK_THROWS_AS(parse_config("[[rules]]\nid = 'a'\n", "t.toml"), Error);
+  CHECK_THROWS_AS(parse_config("title = \n", "t.toml"), Error);
+  CHECK_THROWS_AS(parse_config("[[rules]]\nid='a'\nregex='b'\n[[rules]]\nid='a'\nregex='c'\n", "t.toml"), Error);
+}
+
+TEST_CASE("[extend] useDefault adds to the built-in rules; disabledRules removes") {
+  const auto cfg = parse_config(R"(
+[extend]
+useDefault = true
+disabledRules = ["jwt"]
+[[rules]]
+id = "corp-token"
+regex = '''corp_[a-z0-9]{20}'''
+keywords = ["corp_"]
+)", "ext.toml");
+  const size_t builtin = load_builtin_config().rules.size();
+  CHECK(cfg.rules.size() == builtin);  // +1 corp-token, -1 jwt
+  CHECK(std::none_of(cfg.rules.begin(), cfg.rules.end(), [](const Rule& r) { return r.id == "jwt"; }));
+  auto set = CompiledRuleset::compile(cfg);
+  KeyGen g(3);
+  auto f = scan_text("a corp_" + g.random("lalnum", 20) + " b " + g.anthropic_api(), 0, set);
+  CHECK(count_rule(f, "corp-token") == 1);
+  CHECK(count_rule(f, "anthropic-api-key") == 1);
+}
+
+TEST_CASE("allowlists: rule and global, secret/match/line targets, stopwords, paths, AND") {
+  auto set = compile(R"(
+[allowlist]
+paths = ['''(?:^|/)fixtures/''']
+stopwords = ["notreal"]
+
+[[rules]]
+id = "tok"
+regex = '''tok_([a-z0-9]{12})'''
+keywords = ["tok_"]
+[[rules.allowlists]]
+regexTarget = "line"
+regexes = ['''TESTONLY''']
+[[rules.allowlists]]
+condition = "AND"
+paths = ['''\.md$''']
+regexes = ['''^0''']
+)");
+  CHECK(count_rule(scan_text("x tok_ab12cd34ef56 y", 0, set), "tok") == 1);
+  CHECK(count_rule(scan_text("x tok_ab12cd34ef56 y TESTONLY", 0, set), "tok") == 0);
+  CHECK(count_rule(scan_text("x tok_ab12notreal y", 0, set), "tok") == 0);
+  CHECK(count_rule(scan_text("x tok_0b12cd34ef56 y", 0, set, "README.md"), "tok") == 0);
+  CHECK(count_rule(scan_text("x tok_0b12cd34ef56 y", 0, set, "main.c"), "tok") == 1);
+  CHECK(count_rule(scan_text("x tok_ab12cd34ef56 y", 0, set, "README.md"), "tok") == 1);
+  ContentScanner scanner(set);
+  CHECK(scanner.path_exempt("a/fixtures/b.txt"));
+  CHECK_FALSE(scanner.path_exempt("a/src/b.txt"));
+}
+
+TEST_CASE("entropy gates, secretGroup, keywords and path rules behave as in gitleaks") {
+  auto set = compile(R"(
+[[rules]]
+id = "pw"
+regex = '''pass=([^\s]{8,40})'''
+entropy = 3.0
+keywords = ["pass="]
+[[rules]]
+id = "grp"
+regex = '''(id)_([A-Z]{10})'''
+secretGroup = 2
+[[rules]]
+id = "kw"
+regex = '''[0-9a-f]{32}'''
+keywords = ["vendorx"]
+[[rules]]
+id = "p12"
+path = '''\.p12$'''
+)");
+  CHECK(count_rule(scan_text("pass=aaaaaaaaaa", 0, set), "pw") == 0);
+  CHECK(count_rule(scan_text("pass=Q8v!zR2k#Lm", 0, set), "pw") == 1);
+  auto g = scan_text("id_ABCDEFGHIJ", 0, set);
+  REQUIRE(count_rule(g, "grp") == 1);
+  CHECK(g[0].secret == "ABCDEFGHIJ");
+  CHECK(count_rule(scan_text("0123456789abcdef0123456789abcdef", 0, set), "kw") == 0);
+  CHECK(count_rule(scan_text("VendorX: 0123456789abcdef0123456789abcdef", 0, set), "kw") == 1);
+  CHECK(count_rule(scan_text("anything", 0, set, "certs/a.p12"), "p12") == 1);
+  CHECK(count_rule(scan_text("anything", 0, set, "certs/a.pem"), "p12") == 0);
+}
+
+TEST_CASE("templates expand deterministically per seed and reject bad placeholders") {
+  TemplateExpander a(7), b(7), c(8);
+  const std::string t = "k={{b64url:93}}AA {{hex:8}} {{ .Values.x }}";
+  const std::string x = a.expand(t);
+  CHECK(x == b.expand(t));
+  CHECK(x != c.expand(t));
+  CHECK(x.size() == t.size() - std::string("{{b64url:93}}").size() + 93 - std::string("{{hex:8}}").size() + 8);
+  CHECK(x.find("{{ .Values.x }}") != std::string::npos);
+  CHECK_THROWS_AS(a.expand("{{hex:lots}}"), Error);
+}

@@ -1,0 +1,182 @@
+// Reports: the field contract, valid output for hostile bytes, SARIF structure, and no full secret
+// in any format unless asked.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "scanner/report/finding_json.h"
+#include "scanner/report/report_writer.h"
+#include "scanner/report/suppression.h"
+#include "scanner/util/utf8.h"
+#include "support/test_support.h"
+
+using namespace leakgate;
+using nlohmann::json;
+
+namespace {
+
+std::vector<Finding> sample(const std::string& key, const std::string& path = "src/app.py") {
+  Finding f;
+  f.rule_id = "anthropic-api-key";
+  f.description = "Anthropic API key";
+  f.file = path;
+  f.line = 3;
+  f.column = 7;
+  f.end_line = 3;
+  f.end_column = 7 + key.size() - 1;
+  f.secret = key;
+  finalize_identity(f);
+  Finding g = f;
+  g.rule_id = "generic-secret";
+  g.description = "Generic secret";
+  g.secret = "Zx9!" + key.substr(20, 24);
+  g.line = 9;
+  finalize_identity(g);
+  g.git = GitProvenance{"0123456789abcdef0123456789abcdef01234567", "A. Dev", "dev@example.com",
+                        "2024-05-01T10:00:00Z", "add config", "89abcdef0123456789abcdef0123456789abcdef"};
+  return {f, g};
+}
+
+std::string render(ReportFormat fmt, const std::vector<Finding>& v, bool redact = true) {
+  ReportOptions o;
+  o.redact = redact;
+  o.rules = {{"anthropic-api-key", "Anthropic API key"}, {"generic-secret", "Generic secret"}, {"jwt", "JWT"}};
+  std::ostringstream out;
+  write_report(fmt, out, v, o);
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("no format prints the full secret by default; --no-redact does") {
+  lgtest::KeyGen g(21);
+  const std::string key = g.anthropic_api();
+  const auto v = sample(key);
+  for (auto fmt : {ReportFormat::kText, ReportFormat::kJson, ReportFormat::kJsonl, ReportFormat::kSarif, ReportFormat::kCsv}) {
+    const std::string out = render(fmt, v);
+    INFO(static_cast<int>(fmt));
+    CHECK(out.find(key) == std::string::npos);
+    CHECK(out.find(key.substr(16, 40)) == std::string::npos);
+    CHECK(out.find(v[1].secret) == std::string::npos);
+    CHECK(out.find(key.substr(0, 16) + "..." + key.substr(key.size() - 4)) != std::string::npos);
+  }
+  CHECK(render(ReportFormat::kJson, v, false).find(key) != std::string::npos);
+}
+
+TEST_CASE("json carries CLI.md's fields") {
+  lgtest::KeyGen g(22);
+  const auto v = sample(g.anthropic_api());
+  const json arr = json::parse(render(ReportFormat::kJson, v));
+  REQUIRE(arr.is_array());
+  REQUIRE(arr.size() == 2);
+  for (const char* k : {"rule_id", "description", "secret", "secret_sha256", "fingerprint", "file", "line", "column"})
+    CHECK(arr[0].contains(k));
+  CHECK(arr[0]["secret_sha256"] == v[0].secret_sha256);
+  CHECK(arr[0]["secret_sha256"].get<std::string>().size() == 64);
+  CHECK(arr[1]["commit"] == v[1].git->commit);
+  for (const char* k : {"commit", "author", "email", "date", "message", "blob"}) CHECK(arr[1].contains(k));
+  // jsonl: one object per line, same content.
+  std::istringstream lines(render(ReportFormat::kJsonl, v));
+  std::string line;
+  size_t n = 0;
+  while (std::getline(lines, line)) CHECK(json::parse(line)["fingerprint"] == arr[n++]["fingerprint"]);
+  CHECK(n == 2);
+}
+
+TEST_CASE("fingerprints survive lines moving and differ by file and secret") {
+  lgtest::KeyGen g(23);
+  const std::string key = g.anthropic_api();
+  auto a = sample(key)[0];
+  auto b = a;
+  b.line = 400;
+  finalize_identity(b);
+  CHECK(a.fingerprint == b.fingerprint);
+  auto c = a;
+  c.file = "other.py";
+  finalize_identity(c);
+  CHECK(a.fingerprint != c.fingerprint);
+  auto d = sample(g.anthropic_api())[0];
+  CHECK(a.fingerprint != d.fingerprint);
+}
+
+TEST_CASE("paths and bytes that are not UTF-8 still give valid JSON, SARIF and CSV") {
+  lgtest::KeyGen g(24);
+  const std::string path = "dir/\xff\xfe-na\xc3\xafve \x1b[31m\"q\",.txt";
+  const auto v = sample(g.anthropic_api(), path);
+  const json j = json::parse(render(ReportFormat::kJson, v));
+  CHECK(j[0]["file_base64"] == base64_encode(path));
+  CHECK(is_valid_utf8(j[0]["file"].get<std::string>()));
+  const std::string sarif = render(ReportFormat::kSarif, v);
+  CHECK(is_valid_utf8(sarif));
+  const json s = json::parse(sarif);
+  const std::string uri = s["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"];
+  CHECK(uri.find("%FF%FE") != std::string::npos);
+  CHECK(uri.find(' ') == std::string::npos);
+  const std::string csv = render(ReportFormat::kCsv, v);
+  CHECK(is_valid_utf8(csv));
+  CHECK(csv.find("\"dir/") != std::string::npos);  // quoted: it holds a comma and quotes
+  const std::string text = render(ReportFormat::kText, v);
+  CHECK(text.find('\x1b') == std::string::npos);  // no terminal escapes from file names
+  CHECK(text.find("\\x1b") != std::string::npos);
+}
+
+TEST_CASE("SARIF 2.1.0 structure: rules once, results point at them, fingerprints") {
+  lgtest::KeyGen g(25);
+  const auto v = sample(g.anthropic_api());
+  const json s = json::parse(render(ReportFormat::kSarif, v));
+  CHECK(s["version"] == "2.1.0");
+  CHECK(s["$schema"].get<std::string>().find("sarif") != std::string::npos);
+  const json& run = s["runs"][0];
+  CHECK(run["tool"]["driver"]["name"] == "leakgate");
+  const json& rules = run["tool"]["driver"]["rules"];
+  std::set<std::string> ids;
+  for (const auto& r : rules) {
+    CHECK(ids.insert(r["id"].get<std::string>()).second);
+    CHECK(r.contains("shortDescription"));
+  }
+  CHECK(ids.size() == 3);
+  REQUIRE(run["results"].size() == 2);
+  for (const auto& r : run["results"]) {
+    const size_t idx = r["ruleIndex"];
+    CHECK(rules[idx]["id"] == r["ruleId"]);
+    CHECK(r["message"]["text"].is_string());
+    CHECK(r["partialFingerprints"].contains("leakgate/v1"));
+    const auto& region = r["locations"][0]["physicalLocation"]["region"];
+    CHECK(region["startLine"].get<int>() >= 1);
+    CHECK(region["startColumn"].get<int>() >= 1);
+    CHECK(r["level"] == "error");
+  }
+}
+
+TEST_CASE("CSV neutralises formula cells and quotes per RFC 4180") {
+  lgtest::KeyGen g(26);
+  auto v = sample(g.anthropic_api(), "=cmd|'/c calc'!A1");
+  const std::string csv = render(ReportFormat::kCsv, v);
+  CHECK(csv.find(",'=cmd") != std::string::npos);
+  CHECK(csv.rfind("rule_id,description,file,line,column", 0) == 0);
+}
+
+TEST_CASE("suppression by ignore file and by baseline report") {
+  lgtest::KeyGen g(27);
+  auto v = sample(g.anthropic_api());
+  lgtest::TempDir dir;
+  dir.write(".leakgateignore", "# known test fixture\n" + v[0].fingerprint + "  # why\n\n");
+  Suppression s;
+  s.load_ignore_file(dir.path() / ".leakgateignore");
+  s.load_ignore_file(dir.path() / "missing");
+  auto copy = v;
+  CHECK(s.apply(copy) == 1);
+  REQUIRE(copy.size() == 1);
+  CHECK(copy[0].rule_id == "generic-secret");
+  const auto base = dir.write("base.json", render(ReportFormat::kJson, v));
+  Suppression b;
+  b.load_baseline(base.string());
+  copy = v;
+  CHECK(b.apply(copy) == 2);
+  dir.write("bad.json", "{not json");
+  CHECK_THROWS(b.load_baseline((dir.path() / "bad.json").string()));
+}
