@@ -5,6 +5,7 @@
 #include <climits>
 #include <map>
 
+#include "scanner/ruleset/database_cache.h"
 #include "scanner/util/error.h"
 
 namespace leakgate {
@@ -97,72 +98,41 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
       if (inserted) set->keywords_.push_back(k);
       cr.keyword_ids.push_back(it->second);
     }
-    if (rule.regex.empty()) {
-      cr.mode = EngineMode::kPathOnly;
-    } else {
-      cr.regex = compile_re2(rule.regex, where);
-      unsigned width = 0;
-      std::string why;
-      if (hs_accepts(rule.regex, 0, &width, &why)) {
-        cr.mode = EngineMode::kExact;
-      } else if (std::string why2; hs_accepts(rule.regex, HS_FLAG_PREFILTER, &width, &why2)) {
-        cr.mode = EngineMode::kPrefilter;
-        cr.mode_note = why;
-      } else {
-        cr.mode = EngineMode::kRe2Only;
-        cr.mode_note = why + "; prefilter: " + why2;
-      }
-      cr.bounded = cr.mode != EngineMode::kRe2Only && width != UINT_MAX;
-      cr.window = cr.bounded ? std::min<uint32_t>(width, options.unbounded_window) : options.unbounded_window;
-    }
+    if (rule.regex.empty()) cr.mode = EngineMode::kPathOnly;
+    else cr.regex = compile_re2(rule.regex, where);
     cr.rule = std::move(rule);
     set->rules_.push_back(std::move(cr));
   }
   for (const auto& a : config.allowlists) set->global_allowlists_.push_back(compile_allowlist(a, "global"));
 
-  // One database for all rules and keywords. hs_expression_info accepts a few patterns that the
-  // full compile then rejects ("pattern too large"): demote the named rule a step and try again.
-  for (;;) {
-    std::vector<std::string> patterns;
-    std::vector<unsigned> flags, ids;
-    for (uint32_t i = 0; i < set->rules_.size(); ++i) {
-      const auto& r = set->rules_[i];
-      if (r.mode != EngineMode::kExact && r.mode != EngineMode::kPrefilter) continue;
-      patterns.push_back(r.rule.regex);
-      flags.push_back(r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0);
-      ids.push_back(i);
+  // The Hyperscan side is the expensive part (hundreds of ms for large rule sets): load it from the
+  // cache when the same patterns were compiled before on this Hyperscan and CPU.
+  DatabaseCache cache(options.cache_dir);
+  std::string key;
+  if (options.use_cache && cache.enabled()) {
+    std::string material = "window=" + std::to_string(options.unbounded_window) + "\n";
+    for (const auto& r : set->rules_) material += r.rule.regex + '\0' + (r.regex ? "r" : "p") + '\n';
+    for (const auto& k : set->keywords_) material += "kw:" + k + '\n';
+    key = cache.key(material);
+    if (auto hit = cache.load(key); hit && hit->rules.size() == set->rules_.size()) {
+      for (size_t i = 0; i < hit->rules.size(); ++i) {
+        auto& r = set->rules_[i];
+        if (r.mode == EngineMode::kPathOnly) continue;
+        r.mode = static_cast<EngineMode>(hit->rules[i].mode);
+        r.window = hit->rules[i].window;
+        r.bounded = hit->rules[i].bounded;
+        r.mode_note = hit->rules[i].note;
+      }
+      set->database_ = std::move(hit->database);
+      set->from_cache_ = true;
     }
-    const size_t rule_patterns = patterns.size();
-    for (uint32_t k = 0; k < set->keywords_.size(); ++k) {
-      patterns.push_back(literal_pattern(set->keywords_[k]));
-      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-      ids.push_back(static_cast<unsigned>(set->rules_.size()) + k);
-    }
-    if (patterns.empty()) break;
-    std::vector<const char*> cpatterns;
-    for (const auto& p : patterns) cpatterns.push_back(p.c_str());
-    hs_database_t* db = nullptr;
-    hs_compile_error_t* err_raw = nullptr;
-    hs_error_t rc = hs_compile_multi(cpatterns.data(), flags.data(), ids.data(),
-                                     static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &db, &err_raw);
-    HsCompileError err(err_raw);
-    if (rc == HS_SUCCESS) {
-      set->database_.reset(db);
-      break;
-    }
-    const int bad = err ? err->expression : -1;
-    const std::string msg = err ? err->message : "unknown error";
-    if (bad < 0 || static_cast<size_t>(bad) >= rule_patterns)
-      throw Error("Hyperscan could not compile the rule database: " + msg);
-    auto& r = set->rules_[ids[bad]];
-    if (r.mode == EngineMode::kExact) {
-      r.mode = EngineMode::kPrefilter;
-      r.mode_note = msg;
-    } else {
-      r.mode = EngineMode::kRe2Only;
-      r.mode_note += (r.mode_note.empty() ? "" : "; ") + std::string("prefilter: ") + msg;
-      r.bounded = false;
-      r.window = options.unbounded_window;
+  }
+  if (!set->from_cache_) {
+    set->compile_database(options);
+    if (!key.empty()) {
+      std::vector<CachedRuleMode> modes;
+      for (const auto& r : set->rules_) modes.push_back({static_cast<int>(r.mode), r.window, r.bounded, r.mode_note});
+      cache.store(key, set->database_.get(), modes);
     }
   }
 
@@ -174,6 +144,72 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
   }
   set->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return set;
+}
+
+void CompiledRuleset::compile_database(const CompileOptions& options) {
+  for (auto& cr : rules_) {
+    if (cr.mode == EngineMode::kPathOnly) continue;
+    const Rule& rule = cr.rule;
+    unsigned width = 0;
+    std::string why;
+    if (hs_accepts(rule.regex, 0, &width, &why)) {
+      cr.mode = EngineMode::kExact;
+    } else if (std::string why2; hs_accepts(rule.regex, HS_FLAG_PREFILTER, &width, &why2)) {
+      cr.mode = EngineMode::kPrefilter;
+      cr.mode_note = why;
+    } else {
+      cr.mode = EngineMode::kRe2Only;
+      cr.mode_note = why + "; prefilter: " + why2;
+    }
+    cr.bounded = cr.mode != EngineMode::kRe2Only && width != UINT_MAX;
+    cr.window = cr.bounded ? std::min<uint32_t>(width, options.unbounded_window) : options.unbounded_window;
+  }
+  // One database for all rules and keywords. hs_expression_info accepts a few patterns that the
+  // full compile then rejects ("pattern too large"): demote the named rule a step and try again.
+  for (;;) {
+    std::vector<std::string> patterns;
+    std::vector<unsigned> flags, ids;
+    for (uint32_t i = 0; i < rules_.size(); ++i) {
+      const auto& r = rules_[i];
+      if (r.mode != EngineMode::kExact && r.mode != EngineMode::kPrefilter) continue;
+      patterns.push_back(r.rule.regex);
+      flags.push_back(r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0);
+      ids.push_back(i);
+    }
+    const size_t rule_patterns = patterns.size();
+    for (uint32_t k = 0; k < keywords_.size(); ++k) {
+      patterns.push_back(literal_pattern(keywords_[k]));
+      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+      ids.push_back(static_cast<unsigned>(rules_.size()) + k);
+    }
+    if (patterns.empty()) break;
+    std::vector<const char*> cpatterns;
+    for (const auto& p : patterns) cpatterns.push_back(p.c_str());
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err_raw = nullptr;
+    hs_error_t rc = hs_compile_multi(cpatterns.data(), flags.data(), ids.data(),
+                                     static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &db, &err_raw);
+    HsCompileError err(err_raw);
+    if (rc == HS_SUCCESS) {
+      database_.reset(db);
+      break;
+    }
+    const int bad = err ? err->expression : -1;
+    const std::string msg = err ? err->message : "unknown error";
+    if (bad < 0 || static_cast<size_t>(bad) >= rule_patterns)
+      throw Error("Hyperscan could not compile the rule database: " + msg);
+    auto& r = rules_[ids[bad]];
+    if (r.mode == EngineMode::kExact) {
+      r.mode = EngineMode::kPrefilter;
+      r.mode_note = msg;
+    } else {
+      r.mode = EngineMode::kRe2Only;
+      r.mode_note += (r.mode_note.empty() ? "" : "; ") + std::string("prefilter: ") + msg;
+      r.bounded = false;
+      r.window = options.unbounded_window;
+    }
+  }
+
 }
 
 size_t CompiledRuleset::database_bytes() const {

@@ -52,6 +52,9 @@ struct CompileOptions {
   // Longest confirmation window for a regex without a maximum width. A secret longer than this is
   // cut there; 16 KiB holds any PEM private key block.
   uint32_t unbounded_window = 16 * 1024;
+  // Load and save the compiled database in the on-disk cache (see database_cache.h).
+  bool use_cache = true;
+  std::string cache_dir;  // empty: the default location
 };
 
 class CompiledRuleset {
@@ -69,6 +72,7 @@ class CompiledRuleset {
   // Bytes two consecutive blocks of one file must share so that no match is cut: the longest window.
   uint32_t max_window() const { return max_window_; }
   double compile_ms() const { return compile_ms_; }
+  bool from_cache() const { return from_cache_; }
   size_t database_bytes() const;
 
   // A scratch sized for this database, to be cloned per worker.
@@ -83,6 +87,9 @@ class CompiledRuleset {
   HsDatabase database_;
   uint32_t max_window_ = 0;
   double compile_ms_ = 0;
+  bool from_cache_ = false;
+
+  void compile_database(const CompileOptions& options);
 };
 
 // RE2 options used for every rule and allowlist regex: byte semantics, no logging (a log line could

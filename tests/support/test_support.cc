@@ -57,6 +57,13 @@ std::string read_file(const std::filesystem::path& p) {
 
 RunResult run_leakgate(const std::vector<std::string>& args, const std::string& input,
                        const std::filesystem::path& cwd, const std::map<std::string, std::string>& env) {
+  std::vector<std::string> argv{LEAKGATE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(argv, input, cwd, env);
+}
+
+RunResult run_command(const std::vector<std::string>& args, const std::string& input,
+                      const std::filesystem::path& cwd, const std::map<std::string, std::string>& env) {
   TempDir io;
   const auto in_path = io.write("stdin", input);
   const auto out_path = io.path() / "stdout";
@@ -74,12 +81,11 @@ RunResult run_leakgate(const std::vector<std::string>& args, const std::string& 
     if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) ::_exit(127);
     for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
     ::setenv("NO_COLOR", "1", 1);
-    std::vector<std::string> argv_s{LEAKGATE_BINARY};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<std::string> argv_s = args;
     std::vector<char*> argv;
     for (auto& s : argv_s) argv.push_back(s.data());
     argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
+    ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
   int status = 0;
@@ -91,6 +97,33 @@ RunResult run_leakgate(const std::vector<std::string>& args, const std::string& 
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;
+}
+
+GitRepo::GitRepo() {
+  git({"init", "-q", "-b", "main"});
+  git({"config", "user.name", "Test Author"});
+  git({"config", "user.email", "author@example.com"});
+  git({"config", "commit.gpgsign", "false"});
+}
+
+std::string GitRepo::git(const std::vector<std::string>& args, const std::string& input) {
+  std::vector<std::string> argv{"git"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const std::string date = "2024-01-01T00:00:" + std::string(tick_ < 10 ? "0" : "") + std::to_string(tick_ % 60) + "+00:00";
+  RunResult r = run_command(argv, input, dir_.path(),
+                            {{"GIT_AUTHOR_DATE", date}, {"GIT_COMMITTER_DATE", date}, {"GIT_CONFIG_NOSYSTEM", "1"},
+                             {"HOME", dir_.path().string()}});
+  if (r.exit_code != 0) throw std::runtime_error("git failed: " + r.err);
+  return r.out;
+}
+
+std::string GitRepo::commit(const std::string& message) {
+  ++tick_;
+  git({"add", "-A"});
+  git({"commit", "-q", "--allow-empty", "-m", message});
+  std::string id = git({"rev-parse", "HEAD"});
+  while (!id.empty() && (id.back() == '\n' || id.back() == '\r')) id.pop_back();
+  return id;
 }
 
 std::shared_ptr<const leakgate::CompiledRuleset> builtin_rules() {

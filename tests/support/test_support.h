@@ -55,6 +55,27 @@ struct RunResult {
 RunResult run_leakgate(const std::vector<std::string>& args, const std::string& input = "",
                        const std::filesystem::path& cwd = {}, const std::map<std::string, std::string>& env = {});
 
+// Runs any program (argv[0] looked up in PATH) the same way.
+RunResult run_command(const std::vector<std::string>& argv, const std::string& input = "",
+                      const std::filesystem::path& cwd = {}, const std::map<std::string, std::string>& env = {});
+
+// A git repository in a temporary directory, driven with the real git CLI. Commits use fixed
+// identities and dates so results are deterministic.
+class GitRepo {
+ public:
+  GitRepo();
+  const std::filesystem::path& path() const { return dir_.path(); }
+  // Runs git in the repo; fails the test (throws) if git fails.
+  std::string git(const std::vector<std::string>& args, const std::string& input = "");
+  void write(const std::string& rel, const std::string& content) { dir_.write(rel, content); }
+  // Stages everything and commits; returns the new commit id.
+  std::string commit(const std::string& message);
+
+ private:
+  TempDir dir_;
+  int tick_ = 0;
+};
+
 // The built-in rules, compiled once per test process.
 std::shared_ptr<const leakgate::CompiledRuleset> builtin_rules();
 

@@ -264,8 +264,9 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   GitScanSummary sum;
   for (auto& o : outs) {
     for (auto& [idx, f] : o.findings) {
-      auto it = best.find(f.fingerprint);
-      if (it == best.end() || idx < it->second.first) best[f.fingerprint] = {idx, std::move(f)};
+      const std::string key = f.fingerprint;  // read before f is moved into the map
+      auto it = best.find(key);
+      if (it == best.end() || idx < it->second.first) best[key] = {idx, std::move(f)};
     }
     result.stats.add(o.stats);
     std::move(o.errors.begin(), o.errors.end(), std::back_inserter(result.errors));

@@ -1,0 +1,46 @@
+// A compiled rule set saved to disk: the serialized Hyperscan database plus each rule's engine
+// mode and window, so a later process (a git hook, a CI step) loads it in about a millisecond
+// instead of compiling for hundreds. The key covers everything the result depends on: every
+// pattern and flag, the window cap, the Hyperscan version and the CPU's features. A missing,
+// stale or corrupt file is a cache miss — never an error. Files hold patterns only (rules and
+// keywords), never scanned content, and are written 0600 and renamed into place.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scanner/match/hyperscan_handles.h"
+
+namespace leakgate {
+
+struct CachedRuleMode {
+  int mode = 0;
+  uint32_t window = 0;
+  bool bounded = true;
+  std::string note;
+};
+
+struct CachedDatabase {
+  HsDatabase database;
+  std::vector<CachedRuleMode> rules;
+};
+
+class DatabaseCache {
+ public:
+  // `dir` empty: the default ($LEAKGATE_CACHE_DIR, else $XDG_CACHE_HOME/leakgate, else
+  // ~/.cache/leakgate); disabled when LEAKGATE_NO_CACHE is set or no directory can be found.
+  explicit DatabaseCache(std::filesystem::path dir = {});
+
+  bool enabled() const { return !dir_.empty(); }
+  // Key material: the caller's description of the inputs; hs_version() and the platform are added.
+  std::string key(const std::string& material) const;
+  std::optional<CachedDatabase> load(const std::string& key) const;
+  void store(const std::string& key, const hs_database_t* db, const std::vector<CachedRuleMode>& rules) const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace leakgate

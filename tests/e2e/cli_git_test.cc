@@ -1,0 +1,266 @@
+// `leakgate git` on repositories built by the tests with the real git CLI.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "support/test_support.h"
+
+using lgtest::GitRepo;
+using lgtest::KeyGen;
+using lgtest::run_leakgate;
+using nlohmann::json;
+
+namespace {
+
+json scan(const GitRepo& repo, std::vector<std::string> extra = {}, int expect = -1) {
+  std::vector<std::string> args{"git", repo.path().string(), "--format", "json", "--no-redact"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = run_leakgate(args);
+  INFO("stderr: " << r.err);
+  if (expect >= 0) REQUIRE(r.exit_code == expect);
+  return json::parse(r.out);
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("git: a key added then removed is found, credited to the commit that added it") {
+  KeyGen g(200);
+  GitRepo repo;
+  repo.write("README", "hello\n");
+  repo.commit("initial");
+  const std::string k = g.anthropic_api();
+  repo.write("config.py", "KEY = '" + k + "'\n");
+  const std::string added = repo.commit("add config");
+  repo.write("config.py", "KEY = os.environ['KEY']\n");
+  repo.commit("remove key");
+  const json f = scan(repo, {}, 1);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0]["secret"] == k);
+  CHECK(f[0]["commit"] == added);
+  CHECK(f[0]["file"] == "config.py");
+  CHECK(f[0]["line"] == 1);
+  CHECK(f[0]["author"] == "Test Author");
+  CHECK(f[0]["email"] == "author@example.com");
+  CHECK(f[0]["message"] == "add config");
+  CHECK(f[0]["date"].get<std::string>().rfind("2024-01-01T00:00:", 0) == 0);
+  CHECK(f[0]["blob"].get<std::string>().size() == 40);
+  // Redacted by default, and the working tree (now clean) would not show it.
+  auto red = run_leakgate({"git", repo.path().string()});
+  CHECK(red.out.find(k) == std::string::npos);
+  CHECK(run_leakgate({"dir", repo.path().string()}).exit_code == 0);
+}
+
+TEST_CASE("git: every ref is scanned — unmerged branches and annotated tags — and --branch narrows") {
+  KeyGen g(201);
+  GitRepo repo;
+  repo.write("a.txt", "base\n");
+  repo.commit("base");
+  repo.git({"checkout", "-q", "-b", "feature"});
+  const std::string kb = g.anthropic_api();
+  repo.write("feature.txt", kb + "\n");
+  repo.commit("feature work");
+  repo.git({"checkout", "-q", "main"});
+  // A commit only an annotated tag reaches.
+  repo.git({"checkout", "-q", "--detach"});
+  const std::string kt = g.anthropic_api();
+  repo.write("tagged.txt", kt + "\n");
+  repo.commit("tagged only");
+  repo.git({"tag", "-a", "v1", "-m", "release"});
+  repo.git({"checkout", "-q", "main"});
+  const json all = scan(repo, {}, 1);
+  std::set<std::string> secrets;
+  for (const auto& f : all) secrets.insert(f["secret"]);
+  CHECK(secrets == std::set<std::string>{kb, kt});
+  CHECK(scan(repo, {"--branch", "main"}, 0).empty());
+  const json feat = scan(repo, {"--branch", "feature"}, 1);
+  REQUIRE(feat.size() == 1);
+  CHECK(feat[0]["secret"] == kb);
+}
+
+TEST_CASE("git: an evil merge's own content is found and credited to the merge") {
+  KeyGen g(202);
+  GitRepo repo;
+  repo.write("a.txt", "one\n");
+  repo.commit("base");
+  repo.git({"checkout", "-q", "-b", "side"});
+  repo.write("b.txt", "side\n");
+  repo.commit("side");
+  repo.git({"checkout", "-q", "main"});
+  repo.write("c.txt", "main\n");
+  repo.commit("main");
+  repo.git({"merge", "-q", "--no-commit", "--no-ff", "side"});
+  const std::string k = g.anthropic_api();
+  repo.write("merge-only.txt", "k=" + k + "\n");
+  const std::string merge = repo.commit("merge side");
+  const json f = scan(repo, {}, 1);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0]["commit"] == merge);
+  CHECK(f[0]["file"] == "merge-only.txt");
+}
+
+TEST_CASE("git: renames and a blob kept across 40 commits are reported once, at the first commit") {
+  KeyGen g(203);
+  GitRepo repo;
+  const std::string k = g.anthropic_api();
+  repo.write("secrets/key.txt", "k=" + k + "\n");
+  const std::string first = repo.commit("add key");
+  for (int i = 0; i < 40; ++i) {
+    repo.write("counter.txt", std::to_string(i) + "\n");
+    repo.commit("tick " + std::to_string(i));
+  }
+  repo.git({"mv", "secrets/key.txt", "moved.txt"});
+  repo.commit("rename");
+  const json f = scan(repo, {}, 1);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0]["commit"] == first);
+  CHECK(f[0]["file"] == "secrets/key.txt");
+}
+
+TEST_CASE("git: a binary blob and a deleted directory are scanned; gitlinks are skipped") {
+  KeyGen g(204);
+  GitRepo repo;
+  std::string bin(3000, '\0');
+  for (size_t i = 0; i < bin.size(); ++i) bin[i] = static_cast<char>(i * 7);
+  const std::string kb = g.anthropic_api(), kd = g.anthropic_api();
+  repo.write("assets/blob.bin", bin + kb + std::string(1, '\0') + bin);
+  repo.write("old/dir/deep.cfg", "token=" + kd + "\n");
+  repo.commit("add");
+  repo.git({"rm", "-r", "-q", "old"});
+  // A gitlink (submodule entry) pointing at a commit that is not in this repository.
+  repo.git({"update-index", "--add", "--cacheinfo", "160000,1111111111111111111111111111111111111111,vendor/sub"});
+  repo.commit("remove old, add submodule");
+  const json f = scan(repo, {}, 1);
+  std::set<std::string> secrets;
+  for (const auto& x : f) secrets.insert(x["secret"]);
+  CHECK(secrets == std::set<std::string>{kb, kd});
+}
+
+TEST_CASE("git --range reports only what the range introduces, merges included") {
+  KeyGen g(205);
+  GitRepo repo;
+  const std::string old_key = g.anthropic_api();
+  repo.write("settings.env", "OLD=" + old_key + "\n");
+  repo.commit("old key on main");
+  repo.git({"checkout", "-q", "-b", "pr"});
+  // Editing the file that already holds a key: the old key is not new.
+  const std::string new_key = g.anthropic_api();
+  repo.write("settings.env", "OLD=" + old_key + "\nNEW=" + new_key + "\n");
+  repo.commit("add new key");
+  // Added then removed inside the range: still reported.
+  const std::string transient = g.anthropic_api();
+  repo.write("tmp.txt", transient + "\n");
+  repo.commit("oops");
+  repo.git({"rm", "-q", "tmp.txt"});
+  repo.commit("remove oops");
+  json f = scan(repo, {"--range", "main..pr"}, 1);
+  std::set<std::string> secrets;
+  for (const auto& x : f) secrets.insert(x["secret"]);
+  CHECK(secrets == std::set<std::string>{new_key, transient});
+
+  // A merge inside the range: a side branch adds a key, the PR merges it.
+  repo.git({"checkout", "-q", "-b", "side", "main"});
+  const std::string side_key = g.anthropic_api();
+  repo.write("side.txt", side_key + "\n");
+  repo.commit("side key");
+  repo.git({"checkout", "-q", "pr"});
+  repo.git({"merge", "-q", "--no-ff", "-m", "merge side", "side"});
+  f = scan(repo, {"--range", "main..pr"}, 1);
+  secrets.clear();
+  for (const auto& x : f) secrets.insert(x["secret"]);
+  CHECK(secrets == std::set<std::string>{new_key, transient, side_key});
+  // Nothing new between identical ends, and main..main is clean.
+  CHECK(scan(repo, {"--range", "pr..pr"}, 0).empty());
+  auto bad = run_leakgate({"git", repo.path().string(), "--range", "main..nope"});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("nope") != std::string::npos);
+}
+
+TEST_CASE("git --staged: only what the next commit would introduce") {
+  KeyGen g(206);
+  GitRepo repo;
+  // Before the first commit HEAD is unborn: everything staged is new.
+  const std::string first = g.anthropic_api();
+  repo.write("a.txt", first + "\n");
+  repo.git({"add", "a.txt"});
+  json f = scan(repo, {"--staged"}, 1);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0]["secret"] == first);
+  CHECK_FALSE(f[0].contains("commit"));
+  repo.commit("first");
+  // Already committed: not new. A staged edit of that file adding a line: only the new key.
+  CHECK(scan(repo, {"--staged"}, 0).empty());
+  const std::string staged = g.anthropic_api();
+  repo.write("a.txt", first + "\n" + staged + "\n");
+  repo.git({"add", "a.txt"});
+  // Unstaged change and untracked file: not in the commit.
+  repo.write("untracked.txt", g.anthropic_api() + "\n");
+  repo.write("a.txt", first + "\n" + staged + "\n" + g.anthropic_api() + "\n");
+  f = scan(repo, {"--staged"}, 1);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0]["secret"] == staged);
+  CHECK(f[0]["line"] == 2);
+  // A staged rename of a committed file is not a new secret.
+  repo.git({"checkout", "--", "a.txt"});
+  repo.git({"reset", "-q"});
+  repo.git({"mv", "a.txt", "b.txt"});
+  CHECK(scan(repo, {"--staged"}, 0).empty());
+}
+
+TEST_CASE("git: bare, empty, not-a-repo and corrupt-object cases") {
+  KeyGen g(207);
+  GitRepo repo;
+  const std::string k = g.anthropic_api();
+  repo.write("k.txt", k + "\n");
+  repo.commit("key");
+  // A bare clone scans the same.
+  lgtest::TempDir bare;
+  REQUIRE(lgtest::run_command({"git", "clone", "-q", "--bare", repo.path().string(), (bare.path() / "r.git").string()}).exit_code == 0);
+  auto b = run_leakgate({"git", (bare.path() / "r.git").string(), "--format", "json"});
+  CHECK(b.exit_code == 1);
+  CHECK(json::parse(b.out).size() == 1);
+  // An empty repository: nothing to scan, clean.
+  GitRepo empty;
+  CHECK(run_leakgate({"git", empty.path().string()}).exit_code == 0);
+  CHECK(run_leakgate({"git", empty.path().string(), "--staged"}).exit_code == 0);
+  // Not a repository: exit 2 with a clear message.
+  lgtest::TempDir plain;
+  auto nr = run_leakgate({"git", plain.path().string()});
+  CHECK(nr.exit_code == 2);
+  CHECK(nr.err.find("not a git repository") != std::string::npos);
+  // A corrupt loose blob: named by id, the rest goes on, exit 2 when nothing else was found.
+  GitRepo bad;
+  bad.write("good.txt", "fine\n");
+  bad.write("bad.txt", "this blob will be corrupted\n");
+  bad.commit("two files");
+  const std::string id = trim(bad.git({"rev-parse", "HEAD:bad.txt"}));
+  const auto obj = bad.path() / ".git" / "objects" / id.substr(0, 2) / id.substr(2);
+  std::filesystem::permissions(obj, std::filesystem::perms::owner_all);
+  lgtest::TempDir scratch;
+  scratch.write("garbage", "not zlib at all");
+  std::filesystem::copy_file(scratch.path() / "garbage", obj, std::filesystem::copy_options::overwrite_existing);
+  auto c = run_leakgate({"git", bad.path().string()});
+  CHECK(c.exit_code == 2);
+  CHECK(c.err.find(id) != std::string::npos);
+  // With a key elsewhere the key is still reported (exit 1).
+  bad.write("key.txt", g.anthropic_api() + "\n");
+  bad.commit("key");
+  CHECK(run_leakgate({"git", bad.path().string()}).exit_code == 1);
+}
+
+TEST_CASE("git --max-blob-size skips and names large blobs") {
+  KeyGen g(208);
+  GitRepo repo;
+  repo.write("big.txt", std::string(5000, 'a') + " " + g.anthropic_api() + "\n");
+  repo.commit("big");
+  auto r = run_leakgate({"git", repo.path().string(), "--max-blob-size", "1000"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("big.txt") != std::string::npos);
+  CHECK(r.err.find("max-blob-size") != std::string::npos);
+}
