@@ -150,7 +150,7 @@ TEST_CASE("FIFOs, sockets and symlinks are skipped without blocking; symlinks ar
   CHECK(arr[0]["file"] == "real/key.txt");
 }
 
-TEST_CASE("--baseline, .leakgateignore and inline allow suppress known findings") {
+TEST_CASE("baseline, .leakgateignore and inline allow suppress known findings") {
   KeyGen g(104);
   TempDir t;
   const std::string a = g.anthropic_api(), b = g.anthropic_api();
