@@ -65,7 +65,7 @@ void ContentScanner::add_path_findings(const ScanTarget& target, std::vector<Fin
   for (uint32_t id : rules_->path_only_rules()) {
     const CompiledRule& r = rules_->rules()[id];
     if (!rule_applies(r, target.path)) continue;
-    const AllowContext ctx{{}, {}, {}, target.path, target.commit};
+    const AllowContext ctx{{}, {}, {}, {}, target.path, target.commit};
     if (std::any_of(r.allowlists.begin(), r.allowlists.end(), [&](const auto& a) { return allowlist_allows(a, ctx); }))
       continue;
     Finding f;
@@ -114,8 +114,11 @@ void ContentScanner::scan_block(std::string_view block, const Cursor& cur, uint6
     const size_t line_end = nl_after ? static_cast<const char*>(nl_after) - block.data() : m.match_end + fwd;
     const std::string_view line = block.substr(line_start, line_end - line_start);
     if (markers && has_inline_allow(line)) continue;
-    const AllowContext ctx{secret, block.substr(m.match_start, m.match_end - m.match_start), line, target.path,
-                           target.commit};
+    lower_.assign(secret);
+    for (char& ch : lower_)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + ('a' - 'A'));
+    const AllowContext ctx{secret, lower_, block.substr(m.match_start, m.match_end - m.match_start), line,
+                           target.path, target.commit};
     auto allows = [&](const CompiledAllowlist& a) { return allowlist_allows(a, ctx); };
     if (std::any_of(r.allowlists.begin(), r.allowlists.end(), allows)) continue;
     if (std::any_of(rules_->global_allowlists().begin(), rules_->global_allowlists().end(), allows)) continue;
@@ -152,14 +155,22 @@ void ContentScanner::finish_file(std::vector<Finding>& out, size_t first) {
   auto generic = [&](const Finding& f) {
     return f.rule_id.rfind("generic", 0) == 0;
   };
-  std::vector<std::pair<uint64_t, uint64_t>> specific;
+  std::vector<std::pair<uint64_t, uint64_t>> specific;  // [start, end) of specific findings
   for (size_t i = first; i < out.size(); ++i)
     if (!generic(out[i]) && !out[i].secret.empty())
       specific.emplace_back(out[i].offset, out[i].offset + out[i].secret.size());
   if (!specific.empty()) {
+    std::sort(specific.begin(), specific.end());
+    // Longest specific secret: any overlapping interval starts at most this far before `e`.
+    uint64_t longest = 0;
+    for (const auto& p : specific) longest = std::max(longest, p.second - p.first);
     auto overlaps = [&](const Finding& f) {
       const uint64_t s = f.offset, e = f.offset + f.secret.size();
-      return std::any_of(specific.begin(), specific.end(), [&](const auto& p) { return s < p.second && p.first < e; });
+      // Candidates start in [s - longest, e): binary search, then a short scan.
+      auto it = std::lower_bound(specific.begin(), specific.end(), std::make_pair(s > longest ? s - longest : 0, uint64_t{0}));
+      for (; it != specific.end() && it->first < e; ++it)
+        if (s < it->second) return true;
+      return false;
     };
     auto drop = std::remove_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
                                [&](const Finding& f) { return generic(f) && !f.secret.empty() && overlaps(f); });

@@ -68,6 +68,7 @@ class ContentScanner {
   size_t overlap_;
   std::vector<RawMatch> raw_;
   std::vector<char> buffer_;
+  std::string lower_;  // the current secret, lower-cased for stopwords
 };
 
 }  // namespace leakgate

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cmath>
 #include <string>
 
@@ -24,11 +23,7 @@ double shannon_entropy(std::string_view s) {
 
 namespace {
 
-bool icontains(std::string_view hay, std::string_view needle) {
-  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-         }) != hay.end();
-}
+char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c; }
 
 // The part of a secret after a vendor prefix such as `sk-ant-api03-` or `ghp_`: the placeholder
 // checks look at the random part only.
@@ -56,11 +51,13 @@ bool looks_like_placeholder(std::string_view secret) {
   if (secret.find("***") != std::string_view::npos || secret.find("...") != std::string_view::npos ||
       secret.find("\xE2\x80\xA6") != std::string_view::npos)  // …
     return true;
+  std::string lower(secret);
+  for (char& c : lower) c = ascii_lower(c);
   static constexpr std::string_view kWords[] = {"example", "placeholder", "xxxxxxxx", "your-api-key",
                                                 "your_api_key", "yourapikey", "your-key-here",
                                                 "your_key_here", "redacted", "insert-key"};
   for (auto w : kWords)
-    if (icontains(secret, w)) return true;
+    if (lower.find(w) != std::string::npos) return true;
   return false;
 }
 
@@ -90,7 +87,8 @@ bool allowlist_allows(const CompiledAllowlist& a, const AllowContext& c) {
   }
   if (!a.stopwords.empty()) {
     ++present;
-    if (std::any_of(a.stopwords.begin(), a.stopwords.end(), [&](const std::string& w) { return icontains(c.secret, w); }))
+    if (std::any_of(a.stopwords.begin(), a.stopwords.end(),
+                    [&](const std::string& w) { return c.secret_lower.find(w) != std::string_view::npos; }))
       ++yes;
   }
   if (present == 0) return false;

@@ -19,6 +19,7 @@ bool looks_like_placeholder(std::string_view secret);
 // What an allowlist can look at for one finding.
 struct AllowContext {
   std::string_view secret;
+  std::string_view secret_lower;  // ASCII-lower-cased, for stopwords (which are stored lower-case)
   std::string_view match;
   std::string_view line;
   std::string_view path;
