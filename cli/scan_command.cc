@@ -78,13 +78,17 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
   if (o.stats) {
     std::fprintf(stderr,
                  "leakgate stats: rules=%zu (db %zu bytes, compiled in %.1f ms) files=%llu bytes=%llu "
-                 "special=%llu symlinks=%llu exempt=%llu unreadable=%llu seconds=%.3f\n",
+                 "special=%llu symlinks=%llu exempt=%llu unreadable=%llu hs_hits=%llu confirm_ranges=%llu matches=%llu "
+                 "seconds=%.3f\n",
                  rules.rules().size(), rules.database_bytes(), rules.compile_ms(),
                  static_cast<unsigned long long>(result.stats.files), static_cast<unsigned long long>(result.stats.bytes),
                  static_cast<unsigned long long>(result.stats.skipped_special),
                  static_cast<unsigned long long>(result.stats.skipped_symlinks),
                  static_cast<unsigned long long>(result.stats.skipped_exempt),
-                 static_cast<unsigned long long>(result.stats.unreadable), result.stats.seconds);
+                 static_cast<unsigned long long>(result.stats.unreadable),
+                 static_cast<unsigned long long>(result.stats.hs_hits),
+                 static_cast<unsigned long long>(result.stats.confirm_ranges),
+                 static_cast<unsigned long long>(result.stats.matches), result.stats.seconds);
   }
   if (!result.findings.empty()) return o.exit_code;
   if (!result.errors.empty()) return 2;  // a gate must not pass what it did not see

@@ -22,6 +22,9 @@ struct ScanStats {
   uint64_t skipped_symlinks = 0;
   uint64_t skipped_exempt = 0;  // paths a global allowlist exempts
   uint64_t unreadable = 0;
+  uint64_t hs_hits = 0;          // Hyperscan match events for rules
+  uint64_t confirm_ranges = 0;   // windows RE2 searched
+  uint64_t matches = 0;          // RE2-confirmed matches, before filters
   double seconds = 0;
   void add(const ScanStats& o) {
     files += o.files;
@@ -30,7 +33,11 @@ struct ScanStats {
     skipped_symlinks += o.skipped_symlinks;
     skipped_exempt += o.skipped_exempt;
     unreadable += o.unreadable;
+    hs_hits += o.hs_hits;
+    confirm_ranges += o.confirm_ranges;
+    matches += o.matches;
   }
+
 };
 
 struct ScanResult {

@@ -11,12 +11,7 @@ BlockMatcher::BlockMatcher(std::shared_ptr<const CompiledRuleset> rules)
       scratch_(rules_->make_scratch()),
       nrules_(static_cast<uint32_t>(rules_->rules().size())),
       hits_(nrules_),
-      keyword_seen_(rules_->keywords().size(), 0) {
-  int max_groups = 0;
-  for (const auto& r : rules_->rules())
-    if (r.regex) max_groups = std::max(max_groups, r.regex->NumberOfCapturingGroups());
-  groups_.resize(static_cast<size_t>(max_groups) + 1);
-}
+      keyword_seen_(rules_->keywords().size(), 0) {}
 
 int BlockMatcher::on_hit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) noexcept {
   auto* self = static_cast<BlockMatcher*>(ctx);
@@ -89,8 +84,9 @@ void BlockMatcher::confirm(uint32_t rule, std::string_view block, uint64_t start
                            std::vector<RawMatch>& out) {
   ++stats_.ranges_confirmed;
   const CompiledRule& r = rules_->rules()[rule];
-  const RE2& re = *r.regex;
+  const RE2& re = r.regex->get();
   const int ngroups = re.NumberOfCapturingGroups() + 1;
+  if (groups_.size() < static_cast<size_t>(ngroups)) groups_.resize(static_cast<size_t>(ngroups));
   const re2::StringPiece text(block.data(), block.size());
   uint64_t pos = start;
   while (pos <= end) {

@@ -50,7 +50,7 @@ bool ContentScanner::path_exempt(std::string_view path) const {
     // Only an allowlist that needs nothing but the path can exempt a file before it is read.
     const bool path_alone = a.condition == AllowCondition::kOr ||
                             (a.regexes.empty() && a.stopwords.empty() && a.commits.empty());
-    if (path_alone && std::any_of(a.paths.begin(), a.paths.end(), [&](const auto& re) { return RE2::PartialMatch(p, *re); }))
+    if (path_alone && std::any_of(a.paths.begin(), a.paths.end(), [&](const auto& re) { return RE2::PartialMatch(p, re->get()); }))
       return true;
   }
   return false;
@@ -58,7 +58,7 @@ bool ContentScanner::path_exempt(std::string_view path) const {
 
 bool ContentScanner::rule_applies(const CompiledRule& r, std::string_view path) const {
   if (!r.path) return true;
-  return RE2::PartialMatch(re2::StringPiece(path.data(), path.size()), *r.path);
+  return RE2::PartialMatch(re2::StringPiece(path.data(), path.size()), r.path->get());
 }
 
 void ContentScanner::add_path_findings(const ScanTarget& target, std::vector<Finding>& out) {

@@ -73,7 +73,7 @@ bool allowlist_allows(const CompiledAllowlist& a, const AllowContext& c) {
   if (!a.paths.empty()) {
     ++present;
     const re2::StringPiece path(c.path.data(), c.path.size());
-    if (std::any_of(a.paths.begin(), a.paths.end(), [&](const auto& re) { return RE2::PartialMatch(path, *re); }))
+    if (std::any_of(a.paths.begin(), a.paths.end(), [&](const auto& re) { return RE2::PartialMatch(path, re->get()); }))
       ++yes;
   }
   if (!a.regexes.empty()) {
@@ -82,7 +82,7 @@ bool allowlist_allows(const CompiledAllowlist& a, const AllowContext& c) {
                                     : a.target == RegexTarget::kMatch ? c.match
                                                                       : c.line;
     const re2::StringPiece t(target.data(), target.size());
-    if (std::any_of(a.regexes.begin(), a.regexes.end(), [&](const auto& re) { return RE2::PartialMatch(t, *re); }))
+    if (std::any_of(a.regexes.begin(), a.regexes.end(), [&](const auto& re) { return RE2::PartialMatch(t, re->get()); }))
       ++yes;
   }
   if (!a.stopwords.empty()) {

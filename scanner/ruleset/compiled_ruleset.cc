@@ -20,28 +20,28 @@ const char* engine_mode_name(EngineMode m) {
   return "?";
 }
 
-RE2::Options re2_options() {
-  RE2::Options o;
-  o.set_encoding(RE2::Options::EncodingLatin1);
-  o.set_log_errors(false);
-  o.set_max_mem(64 << 20);  // a few gitleaks rules need more than RE2's default 8 MiB DFA budget
-  return o;
-}
-
 namespace {
 
-std::unique_ptr<RE2> compile_re2(const std::string& pattern, const std::string& where) {
-  auto re = std::make_unique<RE2>(pattern, re2_options());
-  if (!re->ok()) throw Error(where + ": invalid regex: " + re->error());
+// Regexes whose RE2 program is built on first use. Every one is validated before the compiled set
+// is used unless the set came from the on-disk cache, whose key covers every pattern (so they were
+// validated when it was written).
+struct Pending {
+  const LazyRegex* re;
+  std::string where;
+};
+
+std::unique_ptr<LazyRegex> lazy(const std::string& pattern, const std::string& where, std::vector<Pending>& pending) {
+  auto re = std::make_unique<LazyRegex>(pattern);
+  pending.push_back({re.get(), where});
   return re;
 }
 
-CompiledAllowlist compile_allowlist(const Allowlist& a, const std::string& where) {
+CompiledAllowlist compile_allowlist(const Allowlist& a, const std::string& where, std::vector<Pending>& pending) {
   CompiledAllowlist c;
   c.condition = a.condition;
   c.target = a.regex_target;
-  for (const auto& r : a.regexes) c.regexes.push_back(compile_re2(r, where + " allowlist"));
-  for (const auto& p : a.paths) c.paths.push_back(compile_re2(p, where + " allowlist path"));
+  for (const auto& r : a.regexes) c.regexes.push_back(lazy(r, where + " allowlist", pending));
+  for (const auto& p : a.paths) c.paths.push_back(lazy(p, where + " allowlist path", pending));
   c.stopwords = a.stopwords;
   c.commits = a.commits;
   return c;
@@ -87,11 +87,12 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
 
   auto set = std::make_shared<CompiledRuleset>();
   std::map<std::string, uint32_t> keyword_index;
+  std::vector<Pending> pending;
   for (auto& rule : config.rules) {
     CompiledRule cr;
     const std::string where = "rule '" + rule.id + "' (" + rule.origin + ")";
-    if (!rule.path.empty()) cr.path = compile_re2(rule.path, where + " path");
-    for (const auto& a : rule.allowlists) cr.allowlists.push_back(compile_allowlist(a, where));
+    if (!rule.path.empty()) cr.path = lazy(rule.path, where + " path", pending);
+    for (const auto& a : rule.allowlists) cr.allowlists.push_back(compile_allowlist(a, where, pending));
     cr.generic = rule.id.rfind("generic", 0) == 0;
     for (const auto& k : rule.keywords) {
       auto [it, inserted] = keyword_index.emplace(k, static_cast<uint32_t>(set->keywords_.size()));
@@ -99,11 +100,12 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
       cr.keyword_ids.push_back(it->second);
     }
     if (rule.regex.empty()) cr.mode = EngineMode::kPathOnly;
-    else cr.regex = compile_re2(rule.regex, where);
+    else cr.regex = lazy(rule.regex, where, pending);
     cr.rule = std::move(rule);
     set->rules_.push_back(std::move(cr));
   }
-  for (const auto& a : config.allowlists) set->global_allowlists_.push_back(compile_allowlist(a, "global"));
+  for (const auto& a : config.allowlists)
+    set->global_allowlists_.push_back(compile_allowlist(a, "global", pending));
 
   // The Hyperscan side is the expensive part (hundreds of ms for large rule sets): load it from the
   // cache when the same patterns were compiled before on this Hyperscan and CPU.
@@ -112,6 +114,8 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
   if (options.use_cache && cache.enabled()) {
     std::string material = "window=" + std::to_string(options.unbounded_window) + "\n";
     for (const auto& r : set->rules_) material += r.rule.regex + '\0' + (r.regex ? "r" : "p") + '\n';
+    // Every RE2 pattern too: a hit means all of them were validated when the entry was written.
+    for (const Pending& p : pending) material += "re:" + p.re->pattern() + '\n';
     for (const auto& k : set->keywords_) material += "kw:" + k + '\n';
     key = cache.key(material);
     if (auto hit = cache.load(key); hit && hit->rules.size() == set->rules_.size()) {
@@ -128,6 +132,8 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     }
   }
   if (!set->from_cache_) {
+    for (const Pending& p : pending)
+      if (std::string err = p.re->validate(); !err.empty()) throw Error(p.where + ": invalid regex: " + err);
     set->compile_database(options);
     if (!key.empty()) {
       std::vector<CachedRuleMode> modes;

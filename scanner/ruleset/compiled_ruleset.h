@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include <re2/re2.h>
 
 #include "scanner/match/hyperscan_handles.h"
+#include "scanner/ruleset/lazy_regex.h"
 #include "scanner/ruleset/rule.h"
 
 namespace leakgate {
@@ -29,8 +29,8 @@ const char* engine_mode_name(EngineMode m);
 struct CompiledAllowlist {
   AllowCondition condition = AllowCondition::kOr;
   RegexTarget target = RegexTarget::kSecret;
-  std::vector<std::unique_ptr<RE2>> regexes;
-  std::vector<std::unique_ptr<RE2>> paths;
+  std::vector<std::unique_ptr<LazyRegex>> regexes;
+  std::vector<std::unique_ptr<LazyRegex>> paths;
   std::vector<std::string> stopwords;  // lower-case
   std::vector<std::string> commits;
 };
@@ -39,8 +39,8 @@ struct CompiledRule {
   Rule rule;
   EngineMode mode = EngineMode::kExact;
   std::string mode_note;             // why Hyperscan did not take it exactly, if it did not
-  std::unique_ptr<RE2> regex;        // null for path-only rules
-  std::unique_ptr<RE2> path;         // null: every path
+  std::unique_ptr<LazyRegex> regex;  // null for path-only rules
+  std::unique_ptr<LazyRegex> path;   // null: every path
   uint32_t window = 0;               // longest match, capped: how far before a hit RE2 looks
   bool bounded = true;               // false: the regex has no maximum width (window is the cap)
   bool generic = false;              // a catch-all rule: yields to a specific rule on the same bytes
@@ -91,9 +91,5 @@ class CompiledRuleset {
 
   void compile_database(const CompileOptions& options);
 };
-
-// RE2 options used for every rule and allowlist regex: byte semantics, no logging (a log line could
-// echo a pattern that embeds a secret from a user's allowlist).
-RE2::Options re2_options();
 
 }  // namespace leakgate

@@ -88,6 +88,9 @@ class Walk {
       else scan_file(scanner, w, r);
       done();
     }
+    r.stats.hs_hits += scanner.stats().hs_hits;
+    r.stats.confirm_ranges += scanner.stats().ranges_confirmed;
+    r.stats.matches += scanner.stats().matches;
   }
 
   void list_dir(const Work& w, ScanResult& r) {
