@@ -54,7 +54,8 @@ int run_git(const GitArgs& a) {
   ScanResult result = scan_git(o, rules, &summary);
   if (!a.scan.quiet) {
     if (!a.staged && a.scan.verbose)
-      std::cerr << "leakgate: " << summary.commits << " commits, " << summary.blobs << " unique blobs\n";
+      std::cerr << "leakgate: " << summary.commits << " commits, " << summary.blobs << " unique blobs (planned in "
+                << summary.plan_seconds << " s)\n";
     print_skipped("blobs over --max-blob-size not scanned", summary.too_large);
     print_skipped("blobs missing from the object database", summary.missing);
   }

@@ -17,9 +17,10 @@ void LibGit2::init(bool trust_any_owner) {
   static std::once_flag once;
   std::call_once(once, [] {
     if (git_libgit2_init() < 0) throw Error("libgit2 failed to initialise");
-    // Blob contents are read once each: caching them only costs memory. Trees and commits are
-    // cached (libgit2's default budget), which the history walk depends on.
-    git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_BLOB, static_cast<size_t>(0));
+    // Every object is read once: the history walk parses each unique tree once (it remembers the
+    // ids it has seen) and each blob is read once. libgit2's object cache would only hold memory
+    // (hundreds of MB on a large history) and cost a hash lookup per read.
+    git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
     // Don't re-hash every object read: the scan reads each once and a corrupt one fails inflate.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
   });

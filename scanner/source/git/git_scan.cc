@@ -137,6 +137,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   const bool subtract = options.staged || !options.history.range.empty();
   HistoryPlan plan = options.staged ? plan_staged(repo.get()) : plan_history(repo.get(), options.history);
   repo.reset();
+  const double plan_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const unsigned threads = std::max<unsigned>(
       1, std::min<unsigned>(options.threads ? options.threads : std::thread::hardware_concurrency(),
@@ -292,6 +293,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   sum.commits = plan.commits_walked;
   sum.blobs = plan.blobs.size();
   sum.gitlinks = plan.gitlinks;
+  sum.plan_seconds = plan_seconds;
   result.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (summary) *summary = std::move(sum);
   return result;

@@ -31,6 +31,7 @@ struct GitScanSummary {
   uint64_t commits = 0;
   uint64_t blobs = 0;
   uint64_t gitlinks = 0;
+  double plan_seconds = 0;             // enumerating commits, trees and blobs
   std::vector<std::string> too_large;  // "oid path"
   std::vector<std::string> missing;    // "oid path"
 };

@@ -2,7 +2,6 @@
 
 #include <cstring>
 #include <ctime>
-#include <unordered_set>
 
 #include "scanner/source/git/git_handles.h"
 #include "scanner/util/error.h"
@@ -10,15 +9,50 @@
 namespace leakgate {
 namespace {
 
-struct OidHash {
-  size_t operator()(const git_oid& id) const noexcept {
-    size_t h;
-    std::memcpy(&h, id.id, sizeof h);
-    return h;
+// The set of object ids already planned: the one structure that grows with history size. Open
+// addressing over a flat array (ids are uniformly random, so their first 8 bytes are the hash);
+// several times faster than a node-based std::unordered_set for the tens of millions of lookups a
+// large history takes, and 20 bytes an entry plus slack.
+class OidSet {
+  static bool empty(const git_oid& o) {
+    uint64_t a, b;
+    uint32_t c;
+    std::memcpy(&a, o.id, 8);
+    std::memcpy(&b, o.id + 8, 8);
+    std::memcpy(&c, o.id + 16, 4);
+    return (a | b | c) == 0;
   }
-};
-struct OidEq {
-  bool operator()(const git_oid& a, const git_oid& b) const noexcept { return git_oid_equal(&a, &b); }
+
+ public:
+  OidSet() : slots_(1u << 16) {}
+  // Inserts `id`; false if it was already there.
+  bool insert(const git_oid& id) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    git_oid& slot = find(id);
+    if (!empty(slot)) return false;
+    slot = id;
+    ++size_;
+    return true;
+  }
+  bool contains(const git_oid& id) const { return !empty(const_cast<OidSet*>(this)->find(id)); }
+
+ private:
+  git_oid& find(const git_oid& id) {
+    uint64_t h;
+    std::memcpy(&h, id.id, sizeof h);
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask)
+      if (empty(slots_[i]) || std::memcmp(slots_[i].id, id.id, GIT_OID_RAWSZ) == 0) return slots_[i];
+  }
+  void grow() {
+    std::vector<git_oid> old(slots_.size() * 2);
+    old.swap(slots_);
+    size_ = 0;
+    for (const git_oid& id : old)
+      if (!empty(id)) insert(id);
+  }
+  std::vector<git_oid> slots_;  // the zero id marks an empty slot: no object has it
+  size_t size_ = 0;
 };
 
 bool is_blob_mode(git_filemode_t m) {
@@ -93,7 +127,7 @@ class Planner {
 
  private:
   void add_blob(const git_oid& id, const std::string& path, uint32_t commit, std::vector<git_oid> parents) {
-    if (!seen_.insert(id).second) return;
+    if (!seen_.insert(id)) return;
     plan_.blobs.push_back(BlobTask{id, commit, path, std::move(parents)});
   }
 
@@ -127,7 +161,7 @@ class Planner {
       if (is_tree) {
         // Everything under a tree walked before is planned already (parents come first), so a
         // tree shared by many commits or branches is descended once.
-        if (range_ || !seen_trees_.count(*id)) {
+        if (range_ || !seen_trees_.contains(*id)) {
           git_tree* sub_raw = nullptr;
           int rc = git_tree_lookup(&sub_raw, repo_, id);
           if (rc < 0) throw Error(git_error_text(rc, "reading tree " + oid_hex(*id) + " at " + prefix));
@@ -145,7 +179,7 @@ class Planner {
           walk(sub.get(), ps, prefix, commit);
           if (!range_) seen_trees_.insert(*id);
         }
-      } else if (!seen_.count(*id) || range_) {
+      } else if (range_ || !seen_.contains(*id)) {
         std::vector<git_oid> versions;
         if (range_)
           for (auto* p : pe)
@@ -159,8 +193,8 @@ class Planner {
   git_repository* repo_;
   bool range_;
   HistoryPlan plan_;
-  std::unordered_set<git_oid, OidHash, OidEq> seen_;
-  std::unordered_set<git_oid, OidHash, OidEq> seen_trees_;  // root-less trees fully planned already
+  OidSet seen_;        // blobs planned
+  OidSet seen_trees_;  // trees whose every blob is planned
 };
 
 void push_ref(git_repository* repo, git_revwalk* walk, const char* refname, Planner& planner, bool hide) {
