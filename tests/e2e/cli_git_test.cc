@@ -1,6 +1,8 @@
 // `leakgate git` on repositories built by the tests with the real git CLI.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -263,4 +265,33 @@ TEST_CASE("git --max-blob-size skips and names large blobs") {
   CHECK(r.exit_code == 0);
   CHECK(r.err.find("big.txt") != std::string::npos);
   CHECK(r.err.find("max-blob-size") != std::string::npos);
+}
+
+TEST_CASE("git: a shallow clone scans what it has; a repository owned by another user needs --trust-repo") {
+  KeyGen g(209);
+  GitRepo repo;
+  repo.write("old.txt", g.anthropic_api() + "\n");
+  repo.commit("old");
+  const std::string k = g.anthropic_api();
+  repo.write("new.txt", k + "\n");
+  repo.commit("new");
+  lgtest::TempDir t;
+  const auto shallow = t.path() / "shallow";
+  REQUIRE(lgtest::run_command({"git", "clone", "-q", "--depth", "1", "file://" + repo.path().string(), shallow.string()}).exit_code == 0);
+  auto r = run_leakgate({"git", shallow.string(), "--format", "json", "--no-redact"});
+  CHECK(r.exit_code == 1);
+  const json f = json::parse(r.out);
+  // The tip commit's tree holds both files; the parent is beyond the boundary.
+  CHECK(f.size() == 2);
+
+  if (::geteuid() == 0) {  // only root can hand a directory to another user
+    const auto owned = t.path() / "owned";
+    REQUIRE(lgtest::run_command({"git", "clone", "-q", repo.path().string(), owned.string()}).exit_code == 0);
+    REQUIRE(lgtest::run_command({"chown", "-R", "65534:65534", owned.string()}).exit_code == 0);
+    auto denied = run_leakgate({"git", owned.string()});
+    CHECK(denied.exit_code == 2);
+    CHECK(denied.err.find("--trust-repo") != std::string::npos);
+    CHECK(denied.err.find("safe.directory") != std::string::npos);
+    CHECK(run_leakgate({"git", owned.string(), "--trust-repo"}).exit_code == 1);
+  }
 }

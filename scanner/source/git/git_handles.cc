@@ -21,6 +21,10 @@ void LibGit2::init(bool trust_any_owner) {
     // ids it has seen) and each blob is read once. libgit2's object cache would only hold memory
     // (hundreds of MB on a large history) and cost a hash lookup per read.
     git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+    // Pack files are read through mmap windows, and mapped pages count as resident memory. Small
+    // windows under a modest total keep a whole-history scan's footprint bounded on huge packs.
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, static_cast<size_t>(64) << 20);
+    git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, static_cast<size_t>(160) << 20);
     // Don't re-hash every object read: the scan reads each once and a corrupt one fails inflate.
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
   });

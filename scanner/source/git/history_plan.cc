@@ -1,6 +1,10 @@
 #include "scanner/source/git/history_plan.h"
 
+#include <algorithm>
 #include <cstring>
+#include <optional>
+#include <queue>
+#include <unordered_map>
 #include <ctime>
 
 #include "scanner/source/git/git_handles.h"
@@ -197,7 +201,9 @@ class Planner {
   OidSet seen_trees_;  // trees whose every blob is planned
 };
 
-void push_ref(git_repository* repo, git_revwalk* walk, const char* refname, Planner& planner, bool hide) {
+// Resolves a ref or revision to the commit it names. A tag of a tree or a blob has no commit: its
+// content is planned directly (when `plan_loose`), and nothing is returned.
+std::optional<git_oid> resolve(git_repository* repo, const char* refname, Planner& planner, bool plan_loose) {
   git_object* obj_raw = nullptr;
   int rc = git_revparse_single(&obj_raw, repo, refname);
   if (rc < 0) throw Error(git_error_text(rc, "resolving '" + std::string(refname) + "'"));
@@ -205,21 +211,91 @@ void push_ref(git_repository* repo, git_revwalk* walk, const char* refname, Plan
   git_object* peeled_raw = nullptr;
   if (git_object_peel(&peeled_raw, obj.get(), GIT_OBJECT_COMMIT) == 0) {
     GitObject peeled(peeled_raw);
-    rc = hide ? git_revwalk_hide(walk, git_object_id(peeled.get())) : git_revwalk_push(walk, git_object_id(peeled.get()));
-    if (rc < 0) throw Error(git_error_text(rc, "walking from '" + std::string(refname) + "'"));
-    return;
+    return *git_object_id(peeled.get());
   }
-  if (hide) return;
-  // A tag of a tree or a blob: its content is published too.
+  if (!plan_loose) return std::nullopt;
   const git_object* target = obj.get();
   GitObject peeled_tag;
   if (git_object_type(target) == GIT_OBJECT_TAG) {
     git_object* t = nullptr;
-    if (git_tag_peel(&t, reinterpret_cast<const git_tag*>(target)) < 0) return;
+    if (git_tag_peel(&t, reinterpret_cast<const git_tag*>(target)) < 0) return std::nullopt;
     peeled_tag.reset(t);
     target = t;
   }
   planner.add_loose(target, refname);
+  return std::nullopt;
+}
+
+struct OidKeyHash {
+  size_t operator()(const git_oid& id) const noexcept {
+    size_t h;
+    std::memcpy(&h, id.id, sizeof h);
+    return h;
+  }
+};
+struct OidKeyEq {
+  bool operator()(const git_oid& a, const git_oid& b) const noexcept { return std::memcmp(a.id, b.id, GIT_OID_RAWSZ) == 0; }
+};
+
+// Every commit reachable from `tips`, parents before children (ties: older commit first, then id),
+// so the first commit that holds a blob is the one that introduced it. Written out rather than
+// left to git_revwalk because a shallow clone's boundary commits name parents that are not in the
+// repository: here a missing parent simply ends that line of history.
+std::vector<git_oid> topological_commits(git_repository* repo, const std::vector<git_oid>& tips) {
+  struct Node {
+    git_oid id;
+    int64_t time;
+    std::vector<uint32_t> children;
+    uint32_t pending_parents = 0;
+  };
+  std::vector<Node> nodes;
+  std::unordered_map<git_oid, uint32_t, OidKeyHash, OidKeyEq> index;
+  std::vector<std::pair<uint32_t, git_oid>> edges;  // (child, parent id)
+  std::vector<git_oid> stack(tips.begin(), tips.end());
+  while (!stack.empty()) {
+    const git_oid id = stack.back();
+    stack.pop_back();
+    if (index.count(id)) continue;
+    git_commit* raw = nullptr;
+    const int rc = git_commit_lookup(&raw, repo, &id);
+    if (rc == GIT_ENOTFOUND && std::find_if(tips.begin(), tips.end(), [&](const git_oid& t) {
+                                 return git_oid_equal(&t, &id);
+                               }) == tips.end())
+      continue;  // beyond a shallow boundary
+    if (rc < 0) throw Error(git_error_text(rc, "reading commit " + oid_hex(id)));
+    GitCommit c(raw);
+    const uint32_t n = static_cast<uint32_t>(nodes.size());
+    index.emplace(id, n);
+    nodes.push_back(Node{id, git_commit_time(c.get()), {}, 0});
+    for (unsigned i = 0; i < git_commit_parentcount(c.get()); ++i) {
+      const git_oid* p = git_commit_parent_id(c.get(), i);
+      edges.emplace_back(n, *p);
+      stack.push_back(*p);
+    }
+  }
+  for (const auto& [child, parent] : edges) {
+    auto it = index.find(parent);
+    if (it == index.end()) continue;
+    nodes[it->second].children.push_back(child);
+    ++nodes[child].pending_parents;
+  }
+  auto later = [&](uint32_t a, uint32_t b) {
+    if (nodes[a].time != nodes[b].time) return nodes[a].time > nodes[b].time;
+    return std::memcmp(nodes[a].id.id, nodes[b].id.id, GIT_OID_RAWSZ) > 0;
+  };
+  std::priority_queue<uint32_t, std::vector<uint32_t>, decltype(later)> ready(later);
+  for (uint32_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i].pending_parents == 0) ready.push(i);
+  std::vector<git_oid> order;
+  order.reserve(nodes.size());
+  while (!ready.empty()) {
+    const uint32_t i = ready.top();
+    ready.pop();
+    order.push_back(nodes[i].id);
+    for (uint32_t c : nodes[i].children)
+      if (--nodes[c].pending_parents == 0) ready.push(c);
+  }
+  return order;
 }
 
 }  // namespace
@@ -238,11 +314,13 @@ std::string iso8601(const git_time& t) {
 HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
   const bool range = !options.range.empty();
   Planner planner(repo, range);
-  git_revwalk* walk_raw = nullptr;
-  int rc = git_revwalk_new(&walk_raw, repo);
-  if (rc < 0) throw Error(git_error_text(rc, "starting the history walk"));
-  GitRevwalk walk(walk_raw);
-  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  auto add = [&](const git_oid& id) {
+    git_commit* c_raw = nullptr;
+    const int rc = git_commit_lookup(&c_raw, repo, &id);
+    if (rc < 0) throw Error(git_error_text(rc, "reading commit " + oid_hex(id)));
+    GitCommit c(c_raw);
+    planner.add_commit(c.get());
+  };
 
   if (range) {
     const auto dots = options.range.find("..");
@@ -250,36 +328,52 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
       throw Error("--range takes A..B, not '" + options.range + "'");
     const std::string a = options.range.substr(0, dots), b = options.range.substr(dots + 2);
     if (a.empty() || b.empty()) throw Error("--range takes A..B with both ends named, not '" + options.range + "'");
-    push_ref(repo, walk.get(), b.c_str(), planner, false);
-    push_ref(repo, walk.get(), a.c_str(), planner, true);
-  } else if (!options.branches.empty()) {
-    for (const auto& b : options.branches) push_ref(repo, walk.get(), b.c_str(), planner, false);
+    git_revwalk* walk_raw = nullptr;
+    int rc = git_revwalk_new(&walk_raw, repo);
+    if (rc < 0) throw Error(git_error_text(rc, "starting the history walk"));
+    GitRevwalk walk(walk_raw);
+    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+    const auto to = resolve(repo, b.c_str(), planner, false);
+    const auto from = resolve(repo, a.c_str(), planner, false);
+    if (!to || !from) throw Error("--range " + options.range + ": both ends must name commits");
+    if ((rc = git_revwalk_push(walk.get(), &*to)) < 0 || (rc = git_revwalk_hide(walk.get(), &*from)) < 0)
+      throw Error(git_error_text(rc, "walking " + options.range));
+    git_oid id;
+    while ((rc = git_revwalk_next(&id, walk.get())) == 0) add(id);
+    if (rc != GIT_ITEROVER) {
+      std::string msg = git_error_text(rc, "walking " + options.range);
+      if (git_repository_is_shallow(repo) == 1)
+        msg += " (this is a shallow clone: fetch the history the range needs, e.g. fetch-depth: 0 in CI)";
+      throw Error(msg);
+    }
+    return planner.take();
+  }
+
+  std::vector<git_oid> tips;
+  auto tip = [&](const char* name) {
+    if (auto id = resolve(repo, name, planner, true)) tips.push_back(*id);
+  };
+  if (!options.branches.empty()) {
+    for (const auto& b : options.branches) tip(b.c_str());
   } else {
     git_reference_iterator* it_raw = nullptr;
-    rc = git_reference_iterator_new(&it_raw, repo);
+    int rc = git_reference_iterator_new(&it_raw, repo);
     if (rc < 0) throw Error(git_error_text(rc, "listing references"));
     GitReferenceIterator it(it_raw);
     git_reference* ref_raw = nullptr;
+    std::vector<std::string> names;
     while ((rc = git_reference_next(&ref_raw, it.get())) == 0) {
       GitReference ref(ref_raw);
-      const char* name = git_reference_name(ref.get());
       if (git_reference_type(ref.get()) == GIT_REFERENCE_SYMBOLIC) continue;  // its target is listed itself
-      push_ref(repo, walk.get(), name, planner, false);
+      names.emplace_back(git_reference_name(ref.get()));
     }
     if (rc != GIT_ITEROVER) throw Error(git_error_text(rc, "listing references"));
+    std::sort(names.begin(), names.end());  // deterministic plan whatever the ref storage order
+    for (const auto& n : names) tip(n.c_str());
     // A detached HEAD can hold commits no ref names.
-    if (git_repository_head_detached(repo) == 1) push_ref(repo, walk.get(), "HEAD", planner, false);
+    if (git_repository_head_detached(repo) == 1) tip("HEAD");
   }
-
-  git_oid id;
-  while ((rc = git_revwalk_next(&id, walk.get())) == 0) {
-    git_commit* c_raw = nullptr;
-    rc = git_commit_lookup(&c_raw, repo, &id);
-    if (rc < 0) throw Error(git_error_text(rc, "reading commit " + oid_hex(id)));
-    GitCommit c(c_raw);
-    planner.add_commit(c.get());
-  }
-  if (rc != GIT_ITEROVER) throw Error(git_error_text(rc, "walking the history"));
+  for (const git_oid& id : topological_commits(repo, tips)) add(id);
   return planner.take();
 }
 
