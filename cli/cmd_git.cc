@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <sstream>
 #include <memory>
 
 #include "cli/commands.h"
@@ -20,6 +21,7 @@ struct GitArgs {
   std::vector<std::string> branches;
   std::string range;
   bool staged = false;
+  bool pre_push = false;
   bool trust_repo = false;
   uint64_t max_blob_size = 0;
 };
@@ -33,7 +35,29 @@ void print_skipped(const char* what, const std::vector<std::string>& items) {
   std::cerr << '\n';
 }
 
+bool is_zero_sha(const std::string& s) { return !s.empty() && s.find_first_not_of('0') == std::string::npos; }
+
+// git's pre-push protocol: "<local ref> <local sha> <remote ref> <remote sha>" per pushed ref.
+// A deletion pushes nothing; a new branch pushes what no remote-tracking ref has; an update pushes
+// remote..local (or, when the remote tip is unknown here, what no remote-tracking ref has).
+void read_pre_push(std::istream& in, HistoryOptions& h, const std::string& repo_path) {
+  std::string line;
+  bool need_remote_glob = false;
+  while (std::getline(in, line)) {
+    std::istringstream ss(line);
+    std::string local_ref, local_sha, remote_ref, remote_sha;
+    if (!(ss >> local_ref >> local_sha >> remote_ref >> remote_sha)) continue;
+    if (is_zero_sha(local_sha)) continue;  // deleting a remote ref publishes nothing
+    h.include.push_back(local_sha);
+    if (is_zero_sha(remote_sha) || !git_commit_exists(repo_path, remote_sha)) need_remote_glob = true;
+    else h.exclude.push_back(remote_sha);
+  }
+  if (need_remote_glob) h.exclude_globs.push_back("refs/remotes/*");
+}
+
 int run_git(const GitArgs& a) {
+  if (a.pre_push && (a.staged || !a.range.empty() || !a.branches.empty()))
+    throw Error("--pre-push reads what is pushed from stdin; it does not combine with --staged, --range or --branch");
   if (a.staged && (!a.range.empty() || !a.branches.empty()))
     throw Error("--staged scans the index; it does not combine with --range or --branch");
   if (!a.range.empty() && !a.branches.empty()) throw Error("--range and --branch do not combine");
@@ -44,6 +68,10 @@ int run_git(const GitArgs& a) {
   o.trust_repo = a.trust_repo;
   o.history.branches = a.branches;
   o.history.range = a.range;
+  if (a.pre_push) {
+    read_pre_push(std::cin, o.history, a.repo);
+    if (o.history.include.empty()) return 0;  // only deletions: nothing is published
+  }
   o.staged = a.staged;
   o.threads = a.scan.threads;
   o.max_blob_size = a.max_blob_size;
@@ -52,6 +80,12 @@ int run_git(const GitArgs& a) {
   o.on_error = print_input_error;
   GitScanSummary summary;
   ScanResult result = scan_git(o, rules, &summary);
+  if (!a.scan.hook.empty() && !a.scan.quiet)
+    for (const auto& path : tracked_env_files(a.repo, a.trust_repo))
+      std::cerr << "leakgate: warning: " << printable(path)
+                << " is tracked by git and not covered by .gitignore. Environment files are the most common way "
+                   "keys get published; keep it out of the repository: git rm --cached '"
+                << printable(path) << "' && echo '" << printable(path) << "' >> .gitignore\n";
   if (!a.scan.quiet) {
     if (!a.staged && a.scan.verbose)
       std::cerr << "leakgate: " << summary.commits << " commits, " << summary.blobs << " unique blobs (planned in "
@@ -62,6 +96,7 @@ int run_git(const GitArgs& a) {
   std::string command = "leakgate git " + a.repo;
   if (a.staged) command += " --staged";
   if (!a.range.empty()) command += " --range " + a.range;
+  if (a.pre_push) command += " --pre-push";
   for (const auto& b : a.branches) command += " --branch " + b;
   return finish_scan(a.scan, *rules, result, root, command);
 }
@@ -75,6 +110,7 @@ void add_git_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--branch", args->branches, "scan the history of REF only (repeatable)");
   cmd->add_option("--range", args->range, "A..B: only secrets that the commits reachable from B and not from A introduce");
   cmd->add_flag("--staged", args->staged, "the index against HEAD: only secrets the next commit would introduce");
+  cmd->add_flag("--pre-push", args->pre_push, "read git's pre-push lines on stdin; scan the commits being pushed");
   cmd->add_flag("--trust-repo", args->trust_repo, "scan a repository owned by another user");
   cmd->add_option("--max-blob-size", args->max_blob_size, "skip (and name) blobs larger than N bytes (default: no limit)");
   add_scan_options(*cmd, args->scan);

@@ -10,5 +10,6 @@ void add_dir_command(CLI::App& app, int& exit_code);
 void add_stdin_command(CLI::App& app, int& exit_code);
 void add_rules_command(CLI::App& app, int& exit_code);
 void add_git_command(CLI::App& app, int& exit_code);
+void add_hook_command(CLI::App& app, int& exit_code);
 
 }  // namespace leakgate::cli

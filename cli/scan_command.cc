@@ -33,6 +33,9 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd.add_flag("--stats", o.stats, "print per-stage counters and times on stderr");
   cmd.add_option("--block-size", o.block_size, "bytes per matching block (testing)")->group("");
+  cmd.add_option("--hook", o.hook, "report as a git hook: a blocking message on stderr (pre-commit, pre-push)")
+      ->check(CLI::IsMember({"pre-commit", "pre-push"}))
+      ->group("");
 }
 
 std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const std::filesystem::path& root) {
@@ -43,6 +46,51 @@ void print_input_error(const InputError& e) {
   std::cerr << "leakgate: " << printable(e.what) << ": " << printable(e.reason) << '\n';
 }
 
+namespace {
+
+// What a developer sees when a hook refuses: what was found, what to do, how to bypass knowingly.
+int print_hook_block(const ScanOptions& o, const ScanResult& result) {
+  const bool push = o.hook == "pre-push";
+  const bool color = isatty(STDERR_FILENO) && !std::getenv("NO_COLOR");
+  const char* red = color ? "\x1b[1;31m" : "";
+  const char* bold = color ? "\x1b[1m" : "";
+  const char* reset = color ? "\x1b[0m" : "";
+  for (const auto& e : result.errors) print_input_error(e);
+  if (result.findings.empty()) {
+    if (!result.errors.empty()) {
+      std::cerr << "leakgate: " << (push ? "push" : "commit") << " blocked: some content could not be read (see above),"
+                << " so it was not checked.\n";
+      return 2;
+    }
+    return 0;
+  }
+  ReportOptions ropts;
+  ropts.redact = !o.no_redact;
+  std::cerr << red << "leakgate: " << (push ? "push" : "commit") << " blocked" << reset << ": "
+            << result.findings.size() << (result.findings.size() == 1 ? " secret" : " secrets") << " in "
+            << (push ? "the commits being pushed" : "the staged changes") << "\n\n";
+  for (const Finding& f : result.findings) {
+    std::cerr << "  " << bold << printable(f.file) << ":" << f.line << ":" << f.column << reset << "  " << f.rule_id
+              << "  " << printable(shown_secret(f, ropts));
+    if (push && f.git) std::cerr << "  (commit " << f.git->commit.substr(0, 12) << ")";
+    std::cerr << "\n";
+  }
+  std::cerr << "\nWhat to do:\n"
+            << "  1. Remove the secret from the file and load it from the environment or a secret store instead.\n";
+  if (push)
+    std::cerr << "     It is in a commit already: rewrite the unpushed commits (git rebase -i, or git commit --amend).\n";
+  else
+    std::cerr << "     Then stage the fix (git add) and commit again.\n";
+  std::cerr << "  2. If the key ever left this machine, rotate it: create a new one, deploy it, deactivate the old one\n"
+            << "     (Anthropic keys: Console > Settings > API keys; `leakgate revoke` can deactivate it).\n"
+            << "  3. A false positive? Add `leakgate:allow` to the line, or the finding's fingerprint to .leakgateignore.\n"
+            << "To " << (push ? "push" : "commit") << " anyway, knowingly: git " << (push ? "push" : "commit")
+            << " --no-verify\n";
+  return o.exit_code;
+}
+
+}  // namespace
+
 int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result,
                 const std::filesystem::path& root, const std::string& command) {
   Suppression suppress;
@@ -50,6 +98,7 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
   if (!o.baseline.empty()) suppress.load_baseline(o.baseline);
   const size_t suppressed = suppress.apply(result.findings);
 
+  if (!o.hook.empty()) return print_hook_block(o, result);
   const ReportFormat format = parse_report_format(o.format);
   ReportOptions ropts;
   ropts.redact = !o.no_redact;

@@ -28,6 +28,7 @@ struct ScanOptions {
   std::string color = "auto";
   bool stats = false;
   size_t block_size = 0;  // hidden: tests shrink it to exercise block boundaries
+  std::string hook;       // "pre-commit" / "pre-push": findings go to stderr as a blocking message
 };
 
 // Registers the shared options on a subcommand.

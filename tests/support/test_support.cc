@@ -107,14 +107,18 @@ GitRepo::GitRepo() {
 }
 
 std::string GitRepo::git(const std::vector<std::string>& args, const std::string& input) {
+  RunResult r = try_git(args, input);
+  if (r.exit_code != 0) throw std::runtime_error("git failed: " + r.err);
+  return r.out;
+}
+
+RunResult GitRepo::try_git(const std::vector<std::string>& args, const std::string& input) {
   std::vector<std::string> argv{"git"};
   argv.insert(argv.end(), args.begin(), args.end());
   const std::string date = "2024-01-01T00:00:" + std::string(tick_ < 10 ? "0" : "") + std::to_string(tick_ % 60) + "+00:00";
-  RunResult r = run_command(argv, input, dir_.path(),
+  return run_command(argv, input, dir_.path(),
                             {{"GIT_AUTHOR_DATE", date}, {"GIT_COMMITTER_DATE", date}, {"GIT_CONFIG_NOSYSTEM", "1"},
                              {"HOME", dir_.path().string()}});
-  if (r.exit_code != 0) throw std::runtime_error("git failed: " + r.err);
-  return r.out;
 }
 
 std::string GitRepo::commit(const std::string& message) {

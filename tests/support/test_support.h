@@ -67,6 +67,8 @@ class GitRepo {
   const std::filesystem::path& path() const { return dir_.path(); }
   // Runs git in the repo; fails the test (throws) if git fails.
   std::string git(const std::vector<std::string>& args, const std::string& input = "");
+  // Runs git in the repo and returns what happened (for commands expected to fail, like a refused commit).
+  RunResult try_git(const std::vector<std::string>& args, const std::string& input = "");
   void write(const std::string& rel, const std::string& content) { dir_.write(rel, content); }
   // Stages everything and commits; returns the new commit id.
   std::string commit(const std::string& message);

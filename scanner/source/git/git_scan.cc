@@ -133,6 +133,37 @@ struct WorkerOut {
 
 }  // namespace
 
+bool git_commit_exists(const std::string& repo_path, const std::string& sha) {
+  GitRepository repo = open_repository(repo_path, true);
+  git_oid id;
+  if (git_oid_fromstr(&id, sha.c_str()) < 0) return false;
+  git_commit* c = nullptr;
+  if (git_commit_lookup(&c, repo.get(), &id) < 0) return false;
+  git_commit_free(c);
+  return true;
+}
+
+std::vector<std::string> tracked_env_files(const std::string& repo_path, bool trust_repo) {
+  std::vector<std::string> out;
+  GitRepository repo = open_repository(repo_path, trust_repo);
+  git_index* raw = nullptr;
+  if (git_repository_index(&raw, repo.get()) < 0) return out;
+  GitIndex index(raw);
+  const size_t n = git_index_entrycount(index.get());
+  for (size_t i = 0; i < n; ++i) {
+    const git_index_entry* e = git_index_get_byindex(index.get(), i);
+    const std::string path = e->path;
+    const size_t slash = path.rfind('/');
+    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    if (name != ".env" && name.rfind(".env.", 0) != 0) continue;
+    if (name == ".env.example" || name == ".env.sample" || name == ".env.template") continue;
+    int ignored = 0;
+    if (git_ignore_path_is_ignored(&ignored, repo.get(), path.c_str()) == 0 && ignored) continue;
+    out.push_back(path);
+  }
+  return out;
+}
+
 std::filesystem::path git_config_root(const std::string& path, bool trust_repo) {
   GitRepository repo = open_repository(path, trust_repo);
   const char* wd = git_repository_workdir(repo.get());
@@ -144,7 +175,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   const auto t0 = std::chrono::steady_clock::now();
   GitRepository repo = open_repository(options.repo, options.trust_repo);
   const std::string gitdir = git_repository_path(repo.get());
-  const bool subtract = options.staged || !options.history.range.empty();
+  const bool subtract = options.staged || options.history.introduced_only();
   HistoryPlan plan = options.staged ? plan_staged(repo.get()) : plan_history(repo.get(), options.history);
   repo.reset();
   const double plan_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -40,6 +40,13 @@ struct GitScanSummary {
 // tree, or the git directory of a bare repository. Throws Error when `path` is not a repository.
 std::filesystem::path git_config_root(const std::string& path, bool trust_repo);
 
+// True when `sha` names a commit present in the repository.
+bool git_commit_exists(const std::string& repo, const std::string& sha);
+
+// Paths in the index named .env or .env.* (but not .env.example / .env.sample / .env.template)
+// that .gitignore does not cover: tracked environment files, the usual way keys get published.
+std::vector<std::string> tracked_env_files(const std::string& repo, bool trust_repo);
+
 ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const CompiledRuleset> rules,
                     GitScanSummary* summary = nullptr);
 

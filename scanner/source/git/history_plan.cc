@@ -312,7 +312,7 @@ std::string iso8601(const git_time& t) {
 }
 
 HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
-  const bool range = !options.range.empty();
+  const bool range = options.introduced_only();
   Planner planner(repo, range);
   auto add = [&](const git_oid& id) {
     git_commit* c_raw = nullptr;
@@ -323,25 +323,39 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
   };
 
   if (range) {
-    const auto dots = options.range.find("..");
-    if (dots == std::string::npos || options.range.find("...") != std::string::npos)
-      throw Error("--range takes A..B, not '" + options.range + "'");
-    const std::string a = options.range.substr(0, dots), b = options.range.substr(dots + 2);
-    if (a.empty() || b.empty()) throw Error("--range takes A..B with both ends named, not '" + options.range + "'");
+    std::vector<std::string> include = options.include, exclude = options.exclude;
+    if (!options.range.empty()) {
+      const auto dots = options.range.find("..");
+      if (dots == std::string::npos || options.range.find("...") != std::string::npos)
+        throw Error("--range takes A..B, not '" + options.range + "'");
+      const std::string a = options.range.substr(0, dots), b = options.range.substr(dots + 2);
+      if (a.empty() || b.empty()) throw Error("--range takes A..B with both ends named, not '" + options.range + "'");
+      include.push_back(b);
+      exclude.push_back(a);
+    }
+    const std::string what = options.range.empty() ? std::string("the pushed commits") : options.range;
     git_revwalk* walk_raw = nullptr;
     int rc = git_revwalk_new(&walk_raw, repo);
     if (rc < 0) throw Error(git_error_text(rc, "starting the history walk"));
     GitRevwalk walk(walk_raw);
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    const auto to = resolve(repo, b.c_str(), planner, false);
-    const auto from = resolve(repo, a.c_str(), planner, false);
-    if (!to || !from) throw Error("--range " + options.range + ": both ends must name commits");
-    if ((rc = git_revwalk_push(walk.get(), &*to)) < 0 || (rc = git_revwalk_hide(walk.get(), &*from)) < 0)
-      throw Error(git_error_text(rc, "walking " + options.range));
+    for (const auto& r : include) {
+      const auto id = resolve(repo, r.c_str(), planner, false);
+      if (!id) throw Error("'" + r + "' does not name a commit");
+      if ((rc = git_revwalk_push(walk.get(), &*id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
+    }
+    for (const auto& r : exclude) {
+      const auto id = resolve(repo, r.c_str(), planner, false);
+      if (!id) throw Error("'" + r + "' does not name a commit");
+      if ((rc = git_revwalk_hide(walk.get(), &*id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
+    }
+    for (const auto& g : options.exclude_globs)
+      if ((rc = git_revwalk_hide_glob(walk.get(), g.c_str())) < 0 && rc != GIT_ENOTFOUND)
+        throw Error(git_error_text(rc, "hiding '" + g + "'"));
     git_oid id;
     while ((rc = git_revwalk_next(&id, walk.get())) == 0) add(id);
     if (rc != GIT_ITEROVER) {
-      std::string msg = git_error_text(rc, "walking " + options.range);
+      std::string msg = git_error_text(rc, "walking " + what);
       if (git_repository_is_shallow(repo) == 1)
         msg += " (this is a shallow clone: fetch the history the range needs, e.g. fetch-depth: 0 in CI)";
       throw Error(msg);

@@ -34,6 +34,13 @@ struct HistoryPlan {
 struct HistoryOptions {
   std::vector<std::string> branches;  // empty: every ref (branches, tags, remotes, HEAD)
   std::string range;                  // "A..B": commits reachable from B and not from A
+  // Introduction mode like --range, with several ends: the commits reachable from any `include`
+  // and from no `exclude` (a pre-push: what is pushed, minus what the remote has). Revisions or
+  // "refs/remotes/*"-style globs in `exclude_globs`.
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::vector<std::string> exclude_globs;
+  bool introduced_only() const { return !range.empty() || !include.empty(); }
 };
 
 // Throws Error for a bad ref or range, or when the walk itself fails.
