@@ -7,7 +7,8 @@ translated to `\\Z`):
   - every expanded example produces a finding: a match whose secret (capture group
     `secretGroup`, else the first non-empty group, else the whole match) contains no `{{`,
     meets the rule's `entropy`, is not allowlisted (rule or global allowlist), and whose
-    match contains one of the rule's keywords;
+    match contains one of the rule's keywords; for a rule whose id starts with "generic", the
+    secret must also not overlap a finding of a specific rule (the engine reports that one);
   - no expanded negative produces a finding (no match, entropy below the threshold, or
     allowlisted);
   - every regex match of any template contains at least one keyword (the engine only runs a
@@ -75,10 +76,11 @@ def short(text):
 
 
 def expand(template, rng):
-    return PLACEHOLDER.sub(
-        lambda m: "".join(rng.choice(CLASSES[m.group(1)]) for _ in range(int(m.group(2)))),
-        template,
-    )
+    """Replace each {{CLASS:N}} with N random characters; unknown classes stay (and are reported)."""
+    def one(m):
+        chars = CLASSES.get(m.group(1))
+        return "".join(rng.choice(chars) for _ in range(int(m.group(2)))) if chars else m.group(0)
+    return PLACEHOLDER.sub(one, template)
 
 
 def shannon_entropy(text):
@@ -105,8 +107,8 @@ def to_python_regex(pattern):
     return "".join(out)
 
 
-def lint_pattern(pattern):
-    """Problems that make a pattern unfit for RE2/Hyperscan or leave its length unbounded."""
+def lint_pattern(pattern, bounded=True):
+    """Problems that make a pattern unfit for RE2/Hyperscan, or (bounded=True) leave its length unbounded."""
     problems = []
     i = 0
     while i < len(pattern):  # escapes Python accepts but RE2 does not
@@ -137,7 +139,8 @@ def lint_pattern(pattern):
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
                 lo, hi, sub = av
                 if hi == sre_constants.MAXREPEAT:
-                    problems.append("unbounded quantifier (*, + or {n,}): give it an upper bound")
+                    if bounded:
+                        problems.append("unbounded quantifier (*, + or {n,}): give it an upper bound")
                     walk(sub, budget)
                     continue
                 if hi > MAX_REPEAT:
@@ -176,10 +179,14 @@ class Allowlist:
         self.stopwords = [w.lower() for w in table.get("stopwords", [])]
         self.regexes = []
         for rx in table.get("regexes", []):
-            try:
+            problems = lint_pattern(rx, bounded=False)
+            for problem in problems:
+                failures.add(where, f"allowlist regex {rx!r} {problem}")
+            if not problems:
                 self.regexes.append(re.compile(to_python_regex(rx)))
-            except re.error as exc:
-                failures.add(where, f"allowlist regex {rx!r} does not compile: {exc}")
+        for rx in table.get("paths", []):
+            for problem in lint_pattern(rx, bounded=False):
+                failures.add(where, f"allowlist path {rx!r} {problem}")
         if self.target not in ("secret", "match", "line"):
             failures.add(where, f"allowlist regexTarget {self.target!r} is not secret|match|line")
         if self.condition not in ("OR", "AND"):
@@ -217,13 +224,22 @@ class Rule:
             self.regex = None
             failures.add(self.id, f"regex does not compile: {exc}")
 
-    def secret_of(self, m):
+    def secret_index(self, m):
+        """Group holding the secret: secretGroup, else the first non-empty group, else 0."""
         if self.secret_group:
-            return m.group(self.secret_group) or ""
-        for g in m.groups():
+            return self.secret_group
+        for i, g in enumerate(m.groups(), 1):
             if g:
-                return g
-        return m.group(0)
+                return i
+        return 0
+
+    def secret_of(self, m):
+        return m.group(self.secret_index(m)) or ""
+
+    @property
+    def generic(self):
+        """Like the engine: a rule whose id starts with "generic" yields to a specific rule on the same bytes."""
+        return self.id.startswith("generic")
 
 
 def line_around(text, start, end):
@@ -289,6 +305,18 @@ def check_structure(config, rules, failures):
                         failures.add(r.id, f"{kind[:-1]} {short(t)!r}: unknown template class {m.group(1)!r}")
 
 
+def specific_spans(rules, global_allow, text):
+    """Secret spans of the findings of every non-generic rule in text."""
+    spans = []
+    for r in rules:
+        if r.regex is None or r.generic:
+            continue
+        for m, _, verdict in judge(r, global_allow, text):
+            if verdict is None:
+                spans.append(m.span(r.secret_index(m)))
+    return spans
+
+
 def check_templates(rules, global_allow, seeds, runs, failures):
     expansions = 0
     for r in rules:
@@ -309,6 +337,16 @@ def check_templates(rules, global_allow, seeds, runs, failures):
                             if not any(kw in found for kw in r.keywords):
                                 bad = f"match {short(m.group(0))!r} contains none of the keywords {r.keywords}"
                         findings = [(m, s) for m, s, v in results if v is None]
+                        if r.generic and findings:
+                            spans = specific_spans(rules, global_allow, text)
+                            kept = []
+                            for m, sec in findings:
+                                a, b = m.span(r.secret_index(m))
+                                if any(a < e and s0 < b for s0, e in spans):
+                                    results.append((m, sec, "a specific rule reports the same bytes"))
+                                else:
+                                    kept.append((m, sec))
+                            findings = kept
                         if kind == "examples":
                             real = [(m, s) for m, s in findings if "{{" not in s]
                             if not real:
@@ -317,7 +355,8 @@ def check_templates(rules, global_allow, seeds, runs, failures):
                                 elif findings:
                                     bad = bad or f"secret still holds a template: {short(findings[0][1])!r}"
                                 else:
-                                    bad = bad or f"matched but filtered out ({results[0][2]}): {short(results[0][1])!r}"
+                                    why = [v for _, _, v in results if v][-1]
+                                    bad = bad or f"matched but filtered out ({why}): {short(results[0][1])!r}"
                             for m, _ in real:
                                 found = m.group(0).lower()
                                 keywords_seen.update(kw for kw in r.keywords if kw in found)
@@ -343,8 +382,8 @@ def check_raw_file(raw, rules, failures):
             failures.add(r.id, f"the raw file matches this rule at line {line}: {short(m.group(0))!r} (write the value as a {{{{CLASS:N}}}} template or break it with a \\uXXXX escape)")
 
 
-def check_hyperscan(rules, seeds, runs, failures):
-    """Compile every regex with libhs and check that Hyperscan matches every expanded example."""
+def check_hyperscan(rules, raw, seeds, runs, failures):
+    """Compile every regex with libhs; Hyperscan must match every expanded example and not the raw file."""
     import ctypes
     import ctypes.util
 
@@ -397,6 +436,10 @@ def check_hyperscan(rules, seeds, runs, failures):
             hs.hs_free_compile_error(err)
             continue
         hs.hs_alloc_scratch(db, ctypes.byref(scratch))
+        hits.clear()
+        hs.hs_scan(db, raw, len(raw), 0, scratch, on_match, None)
+        if hits:
+            failures.add(r.id, "Hyperscan matches the raw file")
         for index, template in enumerate(r.examples):
             for seed in seeds:
                 rng = random.Random(f"{seed}/{r.id}/examples/{index}")
@@ -440,7 +483,7 @@ def main(argv=None):
     expansions = check_templates(rules, global_allow, args.seed, args.runs, failures)
     check_raw_file(raw_bytes.decode("utf-8"), rules, failures)
     if args.hyperscan:
-        check_hyperscan(rules, args.seed, args.runs, failures)
+        check_hyperscan(rules, raw_bytes, args.seed, args.runs, failures)
 
     if args.verbose:
         for r in rules:
