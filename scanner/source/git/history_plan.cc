@@ -127,6 +127,17 @@ class Planner {
     }
   }
 
+  // The index as a pseudo-commit: `tree` against `parent` (HEAD's tree, or null before the first
+  // commit). Blobs that vanish from other paths are remembered, so an exact rename is not new.
+  void add_tree_against(const git_tree* tree, const git_tree* parent) {
+    plan_.commits.push_back(GitProvenance{});
+    track_removed_ = true;
+    std::string prefix;
+    walk(tree, {parent}, prefix, static_cast<uint32_t>(plan_.commits.size() - 1));
+    for (auto& t : plan_.blobs)
+      if (t.parent_versions.empty() && removed_.contains(t.blob)) t.parent_versions.push_back(t.blob);
+  }
+
   HistoryPlan take() { return std::move(plan_); }
 
  private:
@@ -135,7 +146,44 @@ class Planner {
     plan_.blobs.push_back(BlobTask{id, commit, path, std::move(parents)});
   }
 
+  // Every blob under `tree` into removed_ (a directory that disappeared).
+  void collect_removed(const git_tree* tree) {
+    for (size_t i = 0; i < git_tree_entrycount(tree); ++i) {
+      const git_tree_entry* e = git_tree_entry_byindex(tree, i);
+      const git_filemode_t mode = git_tree_entry_filemode(e);
+      if (is_blob_mode(mode)) {
+        removed_.insert(*git_tree_entry_id(e));
+      } else if (mode == GIT_FILEMODE_TREE) {
+        git_tree* sub = nullptr;
+        if (git_tree_lookup(&sub, repo_, git_tree_entry_id(e)) == 0) {
+          GitTree t(sub);
+          collect_removed(t.get());
+        }
+      }
+    }
+  }
+
   void walk(const git_tree* tree, const std::vector<const git_tree*>& parents, std::string& prefix, uint32_t commit) {
+    if (track_removed_) {
+      // Entries of a parent that this tree no longer has at the same name: deleted or moved away.
+      for (const git_tree* p : parents) {
+        if (!p) continue;
+        for (size_t i = 0; i < git_tree_entrycount(p); ++i) {
+          const git_tree_entry* pe = git_tree_entry_byindex(p, i);
+          const git_tree_entry* now = git_tree_entry_byname(tree, git_tree_entry_name(pe));
+          if (now && git_oid_equal(git_tree_entry_id(now), git_tree_entry_id(pe))) continue;
+          if (is_blob_mode(git_tree_entry_filemode(pe))) {
+            removed_.insert(*git_tree_entry_id(pe));
+          } else if (git_tree_entry_filemode(pe) == GIT_FILEMODE_TREE && !now) {
+            git_tree* sub = nullptr;
+            if (git_tree_lookup(&sub, repo_, git_tree_entry_id(pe)) == 0) {
+              GitTree t(sub);
+              collect_removed(t.get());
+            }
+          }
+        }
+      }
+    }
     const size_t count = git_tree_entrycount(tree);
     for (size_t i = 0; i < count; ++i) {
       const git_tree_entry* e = git_tree_entry_byindex(tree, i);
@@ -197,6 +245,8 @@ class Planner {
   git_repository* repo_;
   bool range_;
   HistoryPlan plan_;
+  bool track_removed_ = false;
+  OidSet removed_;     // blobs a parent had at a path this tree changed or dropped
   OidSet seen_;        // blobs planned
   OidSet seen_trees_;  // trees whose every blob is planned
 };
@@ -309,6 +359,12 @@ std::string iso8601(const git_time& t) {
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, t.offset < 0 ? '-' : '+', off / 60, off % 60);
   return buf;
+}
+
+HistoryPlan plan_tree_against(git_repository* repo, const git_tree* tree, const git_tree* parent) {
+  Planner planner(repo, true);
+  planner.add_tree_against(tree, parent);
+  return planner.take();
 }
 
 HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {

@@ -46,6 +46,11 @@ struct HistoryOptions {
 // Throws Error for a bad ref or range, or when the walk itself fails.
 HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options);
 
+// What `tree` introduces against `parent` (null: the empty tree), with each blob's version in the
+// parent at the same path; a blob the parent had at another path (an exact rename) counts as its
+// own old version. Used for the staged index.
+HistoryPlan plan_tree_against(git_repository* repo, const git_tree* tree, const git_tree* parent);
+
 // ISO 8601 with the committer's offset, e.g. 2024-05-01T10:00:00+02:00.
 std::string iso8601(const git_time& t);
 
