@@ -208,11 +208,19 @@ TEST_CASE("git --staged: only what the next commit would introduce") {
   REQUIRE(f.size() == 1);
   CHECK(f[0]["secret"] == staged);
   CHECK(f[0]["line"] == 2);
+  // Without a git binary on PATH, the libgit2 path gives the same answer.
+  auto no_git = run_leakgate({"git", repo.path().string(), "--staged", "--format", "json", "--no-redact"}, "", {},
+                             {{"PATH", "/nonexistent"}});
+  CHECK(no_git.exit_code == 1);
+  const json f2 = json::parse(no_git.out);
+  REQUIRE(f2.size() == 1);
+  CHECK(f2[0]["secret"] == staged);
   // A staged rename of a committed file is not a new secret.
   repo.git({"checkout", "--", "a.txt"});
   repo.git({"reset", "-q"});
   repo.git({"mv", "a.txt", "b.txt"});
   CHECK(scan(repo, {"--staged"}, 0).empty());
+  CHECK(run_leakgate({"git", repo.path().string(), "--staged"}, "", {}, {{"PATH", "/nonexistent"}}).exit_code == 0);
 }
 
 TEST_CASE("git: bare, empty, not-a-repo and corrupt-object cases") {
