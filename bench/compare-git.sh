@@ -35,7 +35,7 @@ done
 /usr/bin/time -f '%M' "$lg" git "$repo" -q --no-progress >/dev/null 2>"$tmp/rss" || true
 rss=$(tail -1 "$tmp/rss")
 f=$(median "$tmp/floor"); l=$(median "$tmp/lg"); d=$(median "$tmp/diffs")
-blobs=$("$lg" git "$repo" -q --no-progress -v --format json 2>&1 >/dev/null | sed -n 's/.* \([0-9]*\) unique blobs.*/\1/p')
+blobs=$("$lg" git "$repo" --no-progress -v --format json -o /dev/null 2>&1 | sed -n 's/.* \([0-9]*\) unique blobs.*/\1/p')
 printf 'repo: %s (%s unique blobs), %s alternating runs, median wall time\n' "$repo" "${blobs:-?}" "$runs"
 printf '%-58s %9.2f s\n' "git cat-file --batch-all-objects --batch --unordered" "$f"
 printf '%-58s %9.2f s   %.2fx the floor, %.2fx log-p|rg\n' "leakgate git (every ref, all built-in rules)" "$l" \

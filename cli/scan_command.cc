@@ -8,7 +8,10 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
 
+#include "scanner/anthropic/key_actions.h"
+#include "scanner/report/redact.h"
 #include "scanner/ruleset/config_loader.h"
 #include "scanner/report/report_writer.h"
 #include "scanner/report/suppression.h"
@@ -33,12 +36,27 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   cmd.add_flag("--stats", o.stats, "print per-stage counters and times on stderr");
   cmd.add_option("--block-size", o.block_size, "bytes per matching block (testing)")->group("");
+  cmd.add_flag("--verify", o.verify, "check each found Anthropic key against the API (live / dead / unknown)");
+  cmd.add_flag("--revoke", o.revoke,
+               "deactivate found Anthropic API keys of the admin key's organization (admin key from "
+               "ANTHROPIC_ADMIN_KEY, ANTHROPIC_ADMIN_API_KEY or --admin-key-file)");
+  cmd.add_flag("--dry-run", o.dry_run, "with --revoke: look up and report, change nothing");
+  cmd.add_option("--admin-key-file", o.admin_key_file, "read the admin key from FILE (never pass it on the command line)");
+  cmd.add_option("--audit-log", o.audit_log, "append every key change to FILE (JSON lines; default: ~/.local/state/leakgate/audit.jsonl)");
   cmd.add_option("--hook", o.hook, "report as a git hook: a blocking message on stderr (pre-commit, pre-push)")
       ->check(CLI::IsMember({"pre-commit", "pre-push"}))
       ->group("");
 }
 
+void check_revoke_prerequisites(const ScanOptions& o) {
+  if (!o.revoke) return;
+  if (load_admin_key(o.admin_key_file).empty())
+    throw Error("--revoke needs an Admin API key: set ANTHROPIC_ADMIN_KEY or ANTHROPIC_ADMIN_API_KEY, or pass "
+                "--admin-key-file FILE (never on the command line)");
+}
+
 std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const std::filesystem::path& root) {
+  check_revoke_prerequisites(o);
   return CompiledRuleset::compile(resolve_scan_config(o.config, root));
 }
 
@@ -47,6 +65,44 @@ void print_input_error(const InputError& e) {
 }
 
 namespace {
+
+// --verify and --revoke on the findings that survived suppression.
+void apply_key_actions(const ScanOptions& o, std::vector<Finding>& findings) {
+  CurlTransport transport;
+  AnthropicApi api(transport, AnthropicApi::default_base_url());
+  std::map<std::string, KeyCheck> checks;
+  if (o.verify) checks = verify_findings(api, findings);
+  if (!o.revoke) return;
+  const std::string admin_key = load_admin_key(o.admin_key_file);
+  RevokeOptions ro;
+  ro.dry_run = o.dry_run;
+  ro.audit_log = o.audit_log.empty() ? default_audit_log() : o.audit_log;
+  const auto outcomes = revoke_targets(api, admin_key, targets_from_findings(findings, checks), ro);
+  bool changed = false;
+  for (Finding& f : findings) {
+    if (!is_anthropic_api_key(f.secret) && !is_anthropic_admin_key(f.secret)) continue;
+    auto it = outcomes.find(anthropic_hint(f.secret));
+    if (it != outcomes.end()) {
+      f.revocation = it->second;
+      changed |= it->second.status == "deactivated";
+    }
+  }
+  if (!o.quiet) {
+    for (const auto& [hint, r] : outcomes) {
+      std::cerr << "leakgate: " << hint << ": " << r.status;
+      if (!r.key_id.empty()) std::cerr << " (" << r.key_id << ")";
+      if (!r.candidates.empty()) {
+        std::cerr << " candidates:";
+        for (const auto& c : r.candidates) std::cerr << ' ' << c;
+      }
+      std::cerr << " - " << printable(r.message) << '\n';
+    }
+    if (changed)
+      std::cerr << "leakgate: deactivated keys stop working at once. Still to do: create a replacement key in the "
+                   "Console, deploy it, remove the leaked key from the code and its history, and archive the old "
+                   "key after the grace period (leakgate keys archive ID).\n";
+  }
+}
 
 // What a developer sees when a hook refuses: what was found, what to do, how to bypass knowingly.
 int print_hook_block(const ScanOptions& o, const ScanResult& result) {
@@ -98,6 +154,7 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
   if (!o.baseline.empty()) suppress.load_baseline(o.baseline);
   const size_t suppressed = suppress.apply(result.findings);
 
+  if (o.verify || o.revoke) apply_key_actions(o, result.findings);
   if (!o.hook.empty()) return print_hook_block(o, result);
   const ReportFormat format = parse_report_format(o.format);
   ReportOptions ropts;

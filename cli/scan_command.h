@@ -29,6 +29,11 @@ struct ScanOptions {
   bool stats = false;
   size_t block_size = 0;  // hidden: tests shrink it to exercise block boundaries
   std::string hook;       // "pre-commit" / "pre-push": findings go to stderr as a blocking message
+  bool verify = false;    // check found Anthropic keys against the API
+  bool revoke = false;    // deactivate found Anthropic API keys of the admin key's organization
+  bool dry_run = false;
+  std::string admin_key_file;
+  std::string audit_log;
 };
 
 // Registers the shared options on a subcommand.
@@ -42,6 +47,9 @@ std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const st
 // 2 nothing found but some input unreadable).
 int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result,
                 const std::filesystem::path& root, const std::string& command);
+
+// Fails (Error, exit 2) before anything is scanned when --revoke has no admin key to act with.
+void check_revoke_prerequisites(const ScanOptions& o);
 
 // Prints an input error on stderr ("leakgate: PATH: REASON"), escaped for the terminal.
 void print_input_error(const InputError& e);

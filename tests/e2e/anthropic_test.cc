@@ -1,0 +1,295 @@
+// --verify, --revoke, `leakgate revoke` and `leakgate keys` against the local Admin API emulator.
+// Every outcome of the revoke flow, the retry paths, paging, and that no key leaks anywhere.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "scanner/report/redact.h"
+#include "support/admin_api_emulator.h"
+#include "support/test_support.h"
+
+using lgtest::AdminApiEmulator;
+using lgtest::KeyGen;
+using lgtest::run_leakgate;
+using nlohmann::json;
+using Fault = AdminApiEmulator::Fault;
+
+namespace {
+
+struct World {
+  KeyGen g{400};
+  std::string admin = g.anthropic_admin();
+  AdminApiEmulator api{admin};
+  lgtest::TempDir dir;
+  std::string audit = (dir.path() / "audit.jsonl").string();
+
+  std::map<std::string, std::string> env(bool with_admin = true) {
+    std::map<std::string, std::string> e{{"ANTHROPIC_BASE_URL", api.base_url()}, {"LEAKGATE_RETRY_BASE_MS", "10"},
+                                         {"LEAKGATE_HTTP_TIMEOUT_MS", "1500"}, {"HOME", dir.path().string()}};
+    if (with_admin) e["ANTHROPIC_ADMIN_KEY"] = admin;
+    return e;
+  }
+  // A key of this organization; `secret` is what the scan will find.
+  std::string add(const std::string& id, const std::string& status = "active", std::string secret = "") {
+    if (secret.empty()) secret = g.anthropic_api();
+    AdminApiEmulator::Key k;
+    k.id = id;
+    k.name = "key " + id;
+    k.status = status;
+    k.hint = leakgate::anthropic_hint(secret);
+    k.secret = secret;
+    api.add_key(k);
+    return secret;
+  }
+  lgtest::RunResult scan(const std::string& text, std::vector<std::string> extra) {
+    std::vector<std::string> args{"stdin", "--format", "json", "--audit-log", audit};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_leakgate(args, text, {}, env());
+  }
+  json revocation(const lgtest::RunResult& r, const std::string& secret) {
+    for (const auto& f : json::parse(r.out))
+      if (f["secret_sha256"] == leakgate_sha(secret)) return f.value("revocation", json());
+    return json();
+  }
+  static std::string leakgate_sha(const std::string& s);
+  void no_secret_anywhere(const lgtest::RunResult& r, const std::vector<std::string>& secrets) {
+    const std::string audit_text = lgtest::read_file(audit);
+    for (const auto& s : secrets) {
+      CHECK(r.out.find(s) == std::string::npos);
+      CHECK(r.err.find(s) == std::string::npos);
+      CHECK(audit_text.find(s) == std::string::npos);
+    }
+    CHECK(r.out.find(admin) == std::string::npos);
+    CHECK(r.err.find(admin) == std::string::npos);
+    CHECK(audit_text.find(admin) == std::string::npos);
+  }
+};
+
+}  // namespace
+
+#include "scanner/util/sha256.h"
+std::string World::leakgate_sha(const std::string& s) { return leakgate::sha256_hex(s); }
+
+TEST_CASE("verify: live, dead and unknown; each distinct key checked once") {
+  World w;
+  const std::string live = w.add("apikey_01live");
+  const std::string dead = w.g.anthropic_api();
+  auto r = w.scan("a=" + live + "\nb=" + dead + "\nc=" + live + "\n", {"--verify", "--no-redact"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  std::map<std::string, std::string> status;
+  for (const auto& f : json::parse(r.out)) status[f["secret"]] = f["verification"]["status"];
+  CHECK(status[live] == "live");
+  CHECK(status[dead] == "dead");
+  CHECK(w.api.requests("GET", "/v1/models") == 2);
+  // A server that keeps failing gives "unknown", never "dead".
+  const std::string other = w.add("apikey_01other");
+  w.api.inject(Fault::k500, "/v1/models", 10);
+  auto u = w.scan("k=" + other + "\n", {"--verify"});
+  const json f = json::parse(u.out);
+  CHECK(f[0]["verification"]["status"] == "unknown");
+  CHECK(f[0]["verification"]["http_status"] == 500);
+}
+
+TEST_CASE("revoke: the unique active match is deactivated, read back, and logged without secrets") {
+  World w;
+  const std::string k = w.add("apikey_01target");
+  auto r = w.scan("ANTHROPIC_API_KEY=" + k + "\n", {"--revoke"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);  // the finding remains in the code
+  const json rev = w.revocation(r, k);
+  CHECK(rev["status"] == "deactivated");
+  CHECK(rev["key_id"] == "apikey_01target");
+  CHECK(w.api.key("apikey_01target").status == "inactive");
+  CHECK(w.api.requests("POST", "/v1/organizations/api_keys/apikey_01target") == 1);
+  CHECK(r.err.find("replacement key") != std::string::npos);
+  const json line = json::parse(lgtest::read_file(w.audit));
+  CHECK(line["key_id"] == "apikey_01target");
+  CHECK(line["old_status"] == "active");
+  CHECK(line["new_status"] == "inactive");
+  CHECK(line["hint"] == leakgate::anthropic_hint(k));
+  CHECK_FALSE(line["request_id"].get<std::string>().empty());
+  w.no_secret_anywhere(r, {k});
+  // The found key went only to /v1/models (not at all, here: no --verify); the admin endpoints
+  // saw the admin key and the hint, never the found key.
+  for (const auto& l : w.api.log()) CHECK(l.find(k) == std::string::npos);
+}
+
+TEST_CASE("revoke outcomes: would-deactivate, already-inactive, not-found, ambiguous, not-ours, admin key") {
+  World w;
+  const std::string dry = w.add("apikey_01dry");
+  const std::string inactive = w.add("apikey_01inactive", "inactive");
+  const std::string unknown = w.g.anthropic_api();
+  const std::string shared = w.add("apikey_01sharedA");
+  {
+    AdminApiEmulator::Key twin;
+    twin.id = "apikey_01sharedB";
+    twin.hint = leakgate::anthropic_hint(shared);
+    w.api.add_key(twin);
+  }
+  // Live, but in another organization (its /v1/models answer names a different org).
+  const std::string foreign = w.g.anthropic_api();
+  {
+    AdminApiEmulator::Key f;
+    f.id = "apikey_01foreignlookalike";
+    f.hint = leakgate::anthropic_hint(foreign);
+    f.secret = foreign;
+    f.org = "org_01SOMEONEELSE";
+    w.api.add_key(f);
+  }
+  const std::string admin_found = w.g.anthropic_admin();
+
+  auto d = w.scan("k=" + dry + "\n", {"--revoke", "--dry-run"});
+  CHECK(w.revocation(d, dry)["status"] == "would-deactivate");
+  CHECK(w.api.requests("POST", "/") == 0);
+  CHECK(w.api.key("apikey_01dry").status == "active");
+
+  const std::string text = "a=" + inactive + "\nb=" + unknown + "\nc=" + shared + "\nd=" + foreign + "\ne=" + admin_found + "\n";
+  auto r = w.scan(text, {"--revoke", "--verify"});
+  INFO(r.err);
+  CHECK(w.revocation(r, inactive)["status"] == "already-inactive");
+  CHECK(w.revocation(r, unknown)["status"] == "not-found");
+  const json amb = w.revocation(r, shared);
+  CHECK(amb["status"] == "ambiguous");
+  CHECK(amb["candidates"] == json::array({"apikey_01sharedA", "apikey_01sharedB"}));
+  CHECK(w.revocation(r, foreign)["status"] == "not-ours");
+  const json adm = w.revocation(r, admin_found);
+  CHECK(adm["status"] == "error");
+  CHECK(adm["message"].get<std::string>().find("Console") != std::string::npos);
+  CHECK(w.api.requests("POST", "/") == 0);  // nothing changed
+  CHECK(w.api.key("apikey_01sharedA").status == "active");
+  CHECK(w.api.key("apikey_01foreignlookalike").status == "active");
+  w.no_secret_anywhere(r, {inactive, unknown, shared, foreign, admin_found});
+}
+
+TEST_CASE("revoke without an admin key fails before scanning, naming where the key comes from") {
+  World w;
+  auto r = run_leakgate({"stdin", "--revoke"}, "nothing\n", {}, w.env(false));
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("ANTHROPIC_ADMIN_KEY") != std::string::npos);
+  CHECK(r.err.find("ANTHROPIC_ADMIN_API_KEY") != std::string::npos);
+  CHECK(r.err.find("--admin-key-file") != std::string::npos);
+  // From a file instead.
+  const auto file = w.dir.write("admin.key", w.admin + "\n");
+  const std::string k = w.add("apikey_01fromfile");
+  auto ok = run_leakgate({"stdin", "--revoke", "--format", "json", "--admin-key-file", file.string(), "--audit-log", w.audit},
+                         "k=" + k + "\n", {}, w.env(false));
+  CHECK(w.revocation(ok, k)["status"] == "deactivated");
+}
+
+TEST_CASE("retries: 429 with retry-after, 529, 500 and a dropped connection are retried; 400 is not") {
+  World w;
+  const std::string k = w.add("apikey_01retry");
+  w.api.inject(Fault::k429, "/v1/organizations/api_keys", 1);
+  w.api.inject(Fault::k529, "/v1/organizations/api_keys", 1);
+  w.api.inject(Fault::k500, "/v1/organizations/api_keys", 1);
+  auto r = w.scan("k=" + k + "\n", {"--revoke"});
+  INFO(r.err);
+  CHECK(w.revocation(r, k)["status"] == "deactivated");
+  CHECK(w.api.requests("GET", "/v1/organizations/api_keys") >= 4);
+
+  const std::string k2 = w.add("apikey_01drop");
+  w.api.inject(Fault::kDrop, "/v1/organizations/api_keys", 1);
+  CHECK(w.revocation(w.scan("k=" + k2 + "\n", {"--revoke"}), k2)["status"] == "deactivated");
+
+  const std::string k3 = w.add("apikey_01slow");
+  w.api.inject(Fault::kSlow, "/v1/organizations/api_keys", 1);  // longer than the client's timeout
+  CHECK(w.revocation(w.scan("k=" + k3 + "\n", {"--revoke"}), k3)["status"] == "deactivated");
+
+  const std::string k4 = w.add("apikey_01bad");
+  const int before = w.api.requests("GET", "/v1/organizations/api_keys");
+  w.api.inject(Fault::k403, "/v1/organizations/api_keys", 1);
+  auto e = w.scan("k=" + k4 + "\n", {"--revoke"});
+  const json rev = w.revocation(e, k4);
+  CHECK(rev["status"] == "error");
+  const std::string msg = rev["message"];
+  CHECK(msg.find("permission_error") != std::string::npos);
+  CHECK(msg.find("request-id req_emul_") != std::string::npos);
+  CHECK(w.api.requests("GET", "/v1/organizations/api_keys") == before + 1);  // no retry on 4xx
+  CHECK(w.api.key("apikey_01bad").status == "active");
+
+  const std::string k5 = w.add("apikey_01malformed");
+  w.api.inject(Fault::kMalformed, "/v1/organizations/api_keys", 1);
+  CHECK(w.revocation(w.scan("k=" + k5 + "\n", {"--revoke"}), k5)["status"] == "error");
+  CHECK(w.api.key("apikey_01malformed").status == "active");
+}
+
+TEST_CASE("paging: an organization of 2,500 keys, and a page that shifts between calls") {
+  World w;
+  for (int i = 0; i < 2500; ++i) {
+    AdminApiEmulator::Key k;
+    char id[32];
+    std::snprintf(id, sizeof id, "apikey_01bulk%05d", i);
+    k.id = id;
+    k.hint = "sk-ant-api03-" + w.g.random("b64url", 3) + "..." + w.g.random("b64url", 2) + "AA";
+    w.api.add_key(k);
+  }
+  const std::string last = w.add("apikey_01zzzlast");  // sorts after every bulk key: on page 3
+  w.api.inject(Fault::kShiftPage, "/v1/organizations/api_keys", 1);
+  auto r = w.scan("k=" + last + "\n", {"--revoke"});
+  INFO(r.err);
+  CHECK(w.revocation(r, last)["status"] == "deactivated");
+  CHECK(w.api.requests("GET", "/v1/organizations/api_keys?") + w.api.requests("GET", "/v1/organizations/api_keys") >= 3);
+}
+
+TEST_CASE("leakgate revoke by hint and from a redacted report") {
+  World w;
+  const std::string k = w.add("apikey_01report");
+  auto scan = w.scan("k=" + k + "\n", {"-o", (w.dir.path() / "r.json").string()});
+  CHECK(scan.exit_code == 1);
+  auto dry = run_leakgate({"revoke", "--report", (w.dir.path() / "r.json").string(), "--dry-run", "--audit-log", w.audit},
+                          "", {}, w.env());
+  CHECK(dry.exit_code == 0);
+  CHECK(dry.out.find("would-deactivate") != std::string::npos);
+  auto real = run_leakgate({"revoke", "--hint", leakgate::anthropic_hint(k), "-f", "json", "--audit-log", w.audit}, "", {},
+                           w.env());
+  CHECK(real.exit_code == 0);
+  CHECK(json::parse(real.out)[0]["status"] == "deactivated");
+  auto missing = run_leakgate({"revoke", "--hint", "sk-ant-api03-abc...wxAA", "--audit-log", w.audit}, "", {}, w.env());
+  CHECK(missing.exit_code == 1);
+  CHECK(missing.out.find("not-found") != std::string::npos);
+  w.no_secret_anywhere(real, {k});
+}
+
+TEST_CASE("keys list, audit (dates pinned), deactivate and archive") {
+  World w;
+  AdminApiEmulator::Key old_active{"apikey_01old", "old", "active", "sk-ant-api03-aaa...aaAA", "2024-01-01T00:00:00Z", "", "", "", ""};
+  AdminApiEmulator::Key fresh{"apikey_01fresh", "fresh", "active", "sk-ant-api03-bbb...bbAA", "2024-05-25T00:00:00Z",
+                              "2025-01-01T00:00:00Z", "wrkspc_01A", "", ""};
+  AdminApiEmulator::Key stale_inactive{"apikey_01stale", "stale", "inactive", "sk-ant-api03-ccc...ccAA", "2024-05-01T00:00:00Z", "2025-01-01T00:00:00Z", "", "", ""};
+  AdminApiEmulator::Key new_inactive{"apikey_01recent", "recent", "inactive", "sk-ant-api03-ddd...ddAA", "2024-05-28T00:00:00Z", "2025-01-01T00:00:00Z", "", "", ""};
+  for (auto& k : {old_active, fresh, stale_inactive, new_inactive}) w.api.add_key(k);
+  auto env = w.env();
+  env["LEAKGATE_NOW"] = "2024-06-01T00:00:00";
+  auto list = run_leakgate({"keys", "list", "-f", "json"}, "", {}, env);
+  CHECK(list.exit_code == 0);
+  CHECK(json::parse(list.out).size() == 4);
+  auto active = run_leakgate({"keys", "list", "--status", "active", "-f", "json"}, "", {}, env);
+  CHECK(json::parse(active.out).size() == 2);
+  auto audit = run_leakgate({"keys", "audit", "-f", "json"}, "", {}, env);
+  CHECK(audit.exit_code == 1);
+  std::map<std::string, std::string> why;
+  for (const auto& k : json::parse(audit.out)) why[k["id"]] = k["findings"].dump();
+  CHECK(why.count("apikey_01old"));
+  CHECK(why["apikey_01old"].find("rotate") != std::string::npos);
+  CHECK(why["apikey_01old"].find("no expiry") != std::string::npos);
+  CHECK(why["apikey_01stale"].find("archive") != std::string::npos);
+  CHECK_FALSE(why.count("apikey_01fresh"));
+  CHECK_FALSE(why.count("apikey_01recent"));
+  // Deactivate needs --yes when there is no terminal to ask on.
+  CHECK(run_leakgate({"keys", "deactivate", "apikey_01old", "--audit-log", w.audit}, "", {}, env).exit_code == 2);
+  CHECK(w.api.key("apikey_01old").status == "active");
+  CHECK(run_leakgate({"keys", "deactivate", "apikey_01old", "--yes", "--audit-log", w.audit}, "", {}, env).exit_code == 0);
+  CHECK(w.api.key("apikey_01old").status == "inactive");
+  CHECK(run_leakgate({"keys", "archive", "apikey_01stale", "--yes", "--audit-log", w.audit}, "", {}, env).exit_code == 0);
+  CHECK(w.api.key("apikey_01stale").status == "archived");
+  CHECK(lgtest::read_file(w.audit).find("\"new_status\":\"archived\"") != std::string::npos);
+  // A wrong admin key: a clear authentication error, exit 2.
+  env["ANTHROPIC_ADMIN_KEY"] = w.g.anthropic_admin();
+  auto denied = run_leakgate({"keys", "list"}, "", {}, env);
+  CHECK(denied.exit_code == 2);
+  CHECK(denied.err.find("authentication_error") != std::string::npos);
+  CHECK(denied.err.find(env["ANTHROPIC_ADMIN_KEY"]) == std::string::npos);
+}
