@@ -7,6 +7,8 @@
 
 #include "cli/commands.h"
 #include "cli/scan_command.h"
+#include "scanner/anthropic/key_actions.h"
+#include "scanner/ruleset/config_loader.h"
 #include "scanner/source/git/git_scan.h"
 #include "scanner/util/error.h"
 #include "scanner/util/utf8.h"
@@ -62,7 +64,23 @@ int run_git(const GitArgs& a) {
     throw Error("--staged scans the index; it does not combine with --range or --branch");
   if (!a.range.empty() && !a.branches.empty()) throw Error("--range and --branch do not combine");
   const std::filesystem::path root = git_config_root(a.repo, a.trust_repo);
-  auto rules = load_rules(a.scan, root);
+  ScanOptions scan = a.scan;
+  if (scan.hook == "pre-push") {
+    // Optional deactivation on push (.leakgate.toml [hooks] revoke): found Anthropic keys of the
+    // organization are switched off before the push is refused. Without an admin key the push is
+    // still refused; the hook says why nothing was deactivated.
+    const std::string mode = hooks_revoke_mode(root);
+    if (mode != "off") {
+      if (load_admin_key(scan.admin_key_file).empty()) {
+        std::cerr << "leakgate: [hooks] revoke = \"" << mode << "\" but no admin key is set "
+                  << "(ANTHROPIC_ADMIN_KEY or ANTHROPIC_ADMIN_API_KEY): keys are not deactivated\n";
+      } else {
+        scan.revoke = true;
+        scan.dry_run = mode == "dry-run";
+      }
+    }
+  }
+  auto rules = load_rules(scan, root);
   GitScanOptions o;
   o.repo = a.repo;
   o.trust_repo = a.trust_repo;
@@ -98,7 +116,7 @@ int run_git(const GitArgs& a) {
   if (!a.range.empty()) command += " --range " + a.range;
   if (a.pre_push) command += " --pre-push";
   for (const auto& b : a.branches) command += " --branch " + b;
-  return finish_scan(a.scan, *rules, result, root, command);
+  return finish_scan(scan, *rules, result, root, command);
 }
 
 }  // namespace

@@ -242,6 +242,22 @@ RuleConfig load_config_file(const std::filesystem::path& file) {
   return parse_config(read_file(file), file.string(), file.parent_path());
 }
 
+std::string hooks_revoke_mode(const std::filesystem::path& root) {
+  const std::filesystem::path file = root / ".leakgate.toml";
+  std::error_code ec;
+  if (root.empty() || !std::filesystem::is_regular_file(file, ec)) return "off";
+  toml::table doc;
+  try {
+    doc = toml::parse(read_file(file), file.string());
+  } catch (const toml::parse_error& e) {
+    throw Error(file.string() + ": invalid TOML: " + std::string(e.description()));
+  }
+  const std::string mode = doc["hooks"]["revoke"].value_or(std::string("off"));
+  if (mode != "off" && mode != "dry-run" && mode != "on")
+    throw Error(file.string() + ": [hooks] revoke must be \"off\", \"dry-run\" or \"on\", not \"" + mode + "\"");
+  return mode;
+}
+
 RuleConfig resolve_scan_config(const std::string& explicit_file, const std::filesystem::path& root) {
   if (!explicit_file.empty()) return load_config_file(explicit_file);
   std::error_code ec;

@@ -27,4 +27,8 @@ RuleConfig load_config_file(const std::filesystem::path& file);
 // extends the built-in rules).
 RuleConfig resolve_scan_config(const std::string& explicit_file, const std::filesystem::path& root);
 
+// `[hooks] revoke = "off" | "dry-run" | "on"` from <root>/.leakgate.toml ("off" when absent).
+// Throws Error for another value.
+std::string hooks_revoke_mode(const std::filesystem::path& root);
+
 }  // namespace leakgate

@@ -293,3 +293,27 @@ TEST_CASE("keys list, audit (dates pinned), deactivate and archive") {
   CHECK(denied.err.find("authentication_error") != std::string::npos);
   CHECK(denied.err.find(env["ANTHROPIC_ADMIN_KEY"]) == std::string::npos);
 }
+
+TEST_CASE("pre-push with hooks.revoke set to on in .leakgate.toml: the found key is deactivated and the push refused") {
+  World w;
+  const std::string k = w.add("apikey_01pushed");
+  lgtest::TempDir remote_dir;
+  const auto remote = remote_dir.path() / "remote.git";
+  REQUIRE(lgtest::run_command({"git", "init", "-q", "--bare", remote.string()}).exit_code == 0);
+  lgtest::GitRepo repo;
+  repo.write(".leakgate.toml", "[hooks]\nrevoke = \"on\"\n");
+  repo.commit("config");
+  repo.git({"remote", "add", "origin", remote.string()});
+  REQUIRE(run_leakgate({"hook", "install", "--pre-push", repo.path().string()}).exit_code == 0);
+  repo.write("settings.env", "ANTHROPIC_API_KEY=" + k + "\n");
+  repo.commit("add key");
+  for (const auto& [name, value] : w.env()) ::setenv(name.c_str(), value.c_str(), 1);
+  ::setenv("XDG_STATE_HOME", w.dir.path().c_str(), 1);
+  auto r = repo.try_git({"push", "origin", "main"});
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("push blocked") != std::string::npos);
+  CHECK(r.err.find("deactivated") != std::string::npos);
+  CHECK(w.api.key("apikey_01pushed").status == "inactive");
+  CHECK(r.err.find(k) == std::string::npos);
+  CHECK(r.err.find(w.admin) == std::string::npos);
+}
