@@ -197,22 +197,40 @@ void ContentScanner::scan_buffer(std::string_view data, const ScanTarget& target
   finish_file(out, first);
 }
 
-uint64_t ContentScanner::scan_stream(const ReadFn& read, const ScanTarget& target, std::vector<Finding>& out) {
+uint64_t ContentScanner::scan_stream(const ReadFn& read, const ScanTarget& target, std::vector<Finding>& out,
+                                     uint64_t size_hint) {
   const size_t first = out.size();
   add_path_findings(target, out);
-  if (buffer_.size() < options_.block_size) buffer_.resize(options_.block_size);
+  // Room for the whole input when it is known to be small (one read, and no 8 MiB buffer to fault
+  // in per worker for a tree of small files), else a full block. Not zero-filled: every byte
+  // scanned was read first.
+  const size_t want = size_hint && size_hint < options_.block_size ? static_cast<size_t>(size_hint) + 1
+                                                                   : options_.block_size;
+  if (capacity_ < want) {
+    const size_t cap = std::max(want, std::min(options_.block_size, capacity_ * 2));
+    buffer_.reset(new char[cap]);
+    capacity_ = cap;
+  }
   Cursor cur;
   size_t filled = 0;
   uint64_t total = 0;
   bool eof = false;
   for (;;) {
-    while (!eof && filled < buffer_.size()) {
-      const size_t n = read(buffer_.data() + filled, buffer_.size() - filled);
+    while (!eof && filled < capacity_) {
+      const size_t n = read(buffer_.get() + filled, capacity_ - filled);
       if (n == 0) eof = true;
       filled += n;
       total += n;
     }
-    const std::string_view block(buffer_.data(), filled);
+    if (!eof && capacity_ < options_.block_size) {
+      // The input outgrew its size hint (a file that grew): continue with full blocks.
+      std::unique_ptr<char[]> bigger(new char[options_.block_size]);
+      std::memcpy(bigger.get(), buffer_.get(), filled);
+      buffer_ = std::move(bigger);
+      capacity_ = options_.block_size;
+      continue;
+    }
+    const std::string_view block(buffer_.get(), filled);
     if (eof) {
       scan_block(block, cur, kNoEnd, target, out);
       break;
@@ -220,7 +238,7 @@ uint64_t ContentScanner::scan_stream(const ReadFn& read, const ScanTarget& targe
     const uint64_t next_rel = filled - overlap_;
     scan_block(block, cur, cur.base + next_rel + kLeadMargin, target, out);
     advance(cur, block, next_rel);
-    std::memmove(buffer_.data(), buffer_.data() + next_rel, overlap_);
+    std::memmove(buffer_.get(), buffer_.get() + next_rel, overlap_);
     filled = overlap_;
   }
   finish_file(out, first);

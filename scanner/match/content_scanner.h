@@ -41,8 +41,10 @@ class ContentScanner {
 
   // Findings for bytes already in memory (git blobs, tests).
   void scan_buffer(std::string_view data, const ScanTarget& target, std::vector<Finding>& out);
-  // Findings for a stream of any length (files, stdin); returns the bytes read.
-  uint64_t scan_stream(const ReadFn& read, const ScanTarget& target, std::vector<Finding>& out);
+  // Findings for a stream of any length (files, stdin); returns the bytes read. `size_hint` (the
+  // file's size, 0 if unknown) only sizes the buffer.
+  uint64_t scan_stream(const ReadFn& read, const ScanTarget& target, std::vector<Finding>& out,
+                       uint64_t size_hint = 0);
 
   const MatchStats& stats() const { return matcher_.stats(); }
   const CompiledRuleset& rules() const { return *rules_; }
@@ -67,7 +69,8 @@ class ContentScanner {
   BlockMatcher matcher_;
   size_t overlap_;
   std::vector<RawMatch> raw_;
-  std::vector<char> buffer_;
+  std::unique_ptr<char[]> buffer_;
+  size_t capacity_ = 0;
   std::string lower_;  // the current secret, lower-cased for stopwords
 };
 

@@ -155,7 +155,7 @@ class Walk {
     try {
       const ScanTarget target{w.rel, {}};
       r.stats.bytes += scanner.scan_stream([&](char* buf, size_t n) { return read_fd(fd.get(), buf, n); }, target,
-                                           r.findings);
+                                           r.findings, static_cast<uint64_t>(st.st_size));
       ++r.stats.files;
     } catch (const ReadError& e) {
       error(r, w.rel, e.what());
