@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <fstream>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -302,4 +303,27 @@ TEST_CASE("git: a shallow clone scans what it has; a repository owned by another
     CHECK(denied.err.find("safe.directory") != std::string::npos);
     CHECK(run_leakgate({"git", owned.string(), "--trust-repo"}).exit_code == 1);
   }
+}
+
+TEST_CASE("git: an unreadable tree is named, the rest of the history is still scanned") {
+  KeyGen g(210);
+  GitRepo repo;
+  repo.write("dir/a.txt", "plain\n");
+  repo.commit("one");
+  const std::string k = g.anthropic_api();
+  repo.write("top.txt", k + "\n");
+  repo.commit("two");
+  const std::string tree = trim(repo.git({"rev-parse", "HEAD:dir"}));
+  const auto obj = repo.path() / ".git" / "objects" / tree.substr(0, 2) / tree.substr(2);
+  std::filesystem::permissions(obj, std::filesystem::perms::owner_all);
+  {
+    std::ofstream out(obj, std::ios::binary | std::ios::trunc);
+    out << "garbage, not zlib";
+  }
+  auto r = run_leakgate({"git", repo.path().string(), "--format", "json", "--no-redact"});
+  CHECK(r.exit_code == 1);  // the key in top.txt is still found
+  CHECK(r.err.find(tree) != std::string::npos);
+  const json f = json::parse(r.out);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0]["secret"] == k);
 }

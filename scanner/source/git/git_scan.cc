@@ -148,6 +148,7 @@ class Progress {
     std::fputs("\r\x1b[K", stderr);
   }
   std::atomic<uint64_t> blobs{0}, bytes{0};
+  std::atomic<uint64_t> total_bytes{0};  // 0 until known
 
  private:
   void loop() {
@@ -159,9 +160,13 @@ class Progress {
     const uint64_t b = blobs.load(), n = bytes.load();
     const double rate = secs > 0 ? n / secs / 1e6 : 0;
     const double eta = b > 0 ? secs * (static_cast<double>(total_) - b) / b : 0;
-    std::fprintf(stderr, "\r\x1b[Kleakgate: %llu/%llu blobs (%.0f%%), %.1f MB, %.1f MB/s, ETA %.0fs",
+    const uint64_t tb = total_bytes.load();
+    const double eta_bytes = (tb && n) ? secs * (static_cast<double>(tb) - n) / n : eta;
+    char of[32] = "";
+    if (tb) std::snprintf(of, sizeof of, " of %.1f", tb / 1e6);
+    std::fprintf(stderr, "\r\x1b[Kleakgate: %llu/%llu blobs (%.0f%%), %.1f%s MB, %.1f MB/s, ETA %.0fs",
                  static_cast<unsigned long long>(b), static_cast<unsigned long long>(total_),
-                 total_ ? 100.0 * b / total_ : 100.0, n / 1e6, rate, eta);
+                 total_ ? 100.0 * b / total_ : 100.0, n / 1e6, of, rate, std::max(0.0, eta_bytes));
   }
   bool enabled_;
   uint64_t total_;
@@ -354,9 +359,36 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
     }
   };
 
+  for (const std::string& u : plan.unreadable) {
+    InputError e{u, "unreadable: what lies under it was not scanned"};
+    if (options.on_error) options.on_error(e);
+    outs[0].errors.push_back(std::move(e));
+    ++outs[0].stats.unreadable;
+  }
+  // The total size for the progress line, learnt from object headers on the side (cheap: no
+  // inflating), only when someone is watching.
+  std::thread sizer;
+  if (options.progress) {
+    sizer = std::thread([&] {
+      git_repository* r = nullptr;
+      git_odb* odb = nullptr;
+      if (git_repository_open(&r, gitdir.c_str()) < 0) return;
+      GitRepository repo_guard(r);
+      if (git_repository_odb(&odb, r) < 0) return;
+      GitOdb odb_guard(odb);
+      uint64_t total = 0;
+      for (size_t i = 0; i < plan.blobs.size() && progress.blobs.load() < plan.blobs.size(); ++i) {
+        size_t size = 0;
+        git_object_t type;
+        if (git_odb_read_header(&size, &type, odb, &plan.blobs[i].blob) == 0) total += size;
+      }
+      progress.total_bytes = total;
+    });
+  }
   std::vector<std::thread> pool;
   for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker, std::ref(outs[i]));
   for (auto& th : pool) th.join();
+  if (sizer.joinable()) sizer.join();
 
   // One secret at one place is one finding: the same fingerprint in many blobs (a file edited
   // many times) is reported once, at the earliest commit that introduced it.

@@ -82,7 +82,10 @@ class Planner {
 
     git_tree* tree_raw = nullptr;
     int rc = git_commit_tree(&tree_raw, c);
-    if (rc < 0) throw Error(git_error_text(rc, "reading the tree of commit " + plan_.commits.back().commit));
+    if (rc < 0) {
+      plan_.unreadable.push_back(git_error_text(rc, "tree of commit " + plan_.commits.back().commit));
+      return;
+    }
     GitTree tree(tree_raw);
     std::string prefix;
     if (!range_) {
@@ -216,7 +219,11 @@ class Planner {
         if (range_ || !seen_trees_.contains(*id)) {
           git_tree* sub_raw = nullptr;
           int rc = git_tree_lookup(&sub_raw, repo_, id);
-          if (rc < 0) throw Error(git_error_text(rc, "reading tree " + oid_hex(*id) + " at " + prefix));
+          if (rc < 0) {
+            plan_.unreadable.push_back(git_error_text(rc, "tree " + oid_hex(*id) + " (" + prefix + ")"));
+            prefix.resize(old_len);
+            continue;
+          }
           GitTree sub(sub_raw);
           std::vector<GitTree> psub;
           std::vector<const git_tree*> ps;

@@ -29,6 +29,9 @@ struct HistoryPlan {
   std::vector<BlobTask> blobs;         // unique blobs in order of first introduction
   uint64_t gitlinks = 0;               // submodule entries skipped
   uint64_t commits_walked = 0;
+  // Commits and trees that could not be read (corrupt objects, a truncated pack): "<id>: <why>".
+  // What lies under them is not planned; the scan goes on and reports them.
+  std::vector<std::string> unreadable;
 };
 
 struct HistoryOptions {
