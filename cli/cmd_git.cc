@@ -1,6 +1,7 @@
 // `leakgate git [REPO]`: whole history (every ref, or --branch), --range A..B, --staged.
 #include <unistd.h>
 
+#include <cstdio>
 #include <iostream>
 #include <sstream>
 #include <memory>
@@ -26,6 +27,7 @@ struct GitArgs {
   bool pre_push = false;
   bool trust_repo = false;
   uint64_t max_blob_size = 0;
+  std::string shard;  // "K/N"
 };
 
 // Names the first few skipped objects and counts the rest: nothing is skipped silently.
@@ -93,6 +95,16 @@ int run_git(const GitArgs& a) {
   o.staged = a.staged;
   o.threads = a.scan.threads;
   o.max_blob_size = a.max_blob_size;
+  if (!a.shard.empty()) {
+    unsigned k = 0, n = 0;
+    char extra = 0;
+    if (std::sscanf(a.shard.c_str(), "%u/%u%c", &k, &n, &extra) != 2 || n == 0 || k >= n)
+      throw Error("--shard takes K/N with 0 <= K < N (e.g. 0/4), not '" + a.shard + "'");
+    if (a.staged || a.pre_push || !a.range.empty())
+      throw Error("--shard splits a whole-history scan; it does not combine with --staged, --pre-push or --range");
+    o.shard_index = k;
+    o.shard_count = n;
+  }
   o.progress = !a.scan.no_progress && !a.scan.quiet && isatty(STDERR_FILENO);
   if (a.scan.block_size) o.content.block_size = a.scan.block_size;
   o.on_error = print_input_error;
@@ -130,6 +142,8 @@ void add_git_command(CLI::App& app, int& exit_code) {
   cmd->add_flag("--staged", args->staged, "the index against HEAD: only secrets the next commit would introduce");
   cmd->add_flag("--pre-push", args->pre_push, "read git's pre-push lines on stdin; scan the commits being pushed");
   cmd->add_flag("--trust-repo", args->trust_repo, "scan a repository owned by another user");
+  cmd->add_option("--shard", args->shard,
+                  "K/N: scan share K (0-based) of N of the unique blobs, by blob id; combine the reports with leakgate merge");
   cmd->add_option("--max-blob-size", args->max_blob_size, "skip (and name) blobs larger than N bytes (default: no limit)");
   add_scan_options(*cmd, args->scan);
   cmd->callback([args, &exit_code] { exit_code = run_git(*args); });

@@ -12,5 +12,6 @@ void add_rules_command(CLI::App& app, int& exit_code);
 void add_git_command(CLI::App& app, int& exit_code);
 void add_hook_command(CLI::App& app, int& exit_code);
 void add_keys_commands(CLI::App& app, int& exit_code);
+void add_merge_command(CLI::App& app, int& exit_code);
 
 }  // namespace leakgate::cli

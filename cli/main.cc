@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   leakgate::cli::add_rules_command(app, exit_code);
   leakgate::cli::add_hook_command(app, exit_code);
   leakgate::cli::add_keys_commands(app, exit_code);
+  leakgate::cli::add_merge_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -16,6 +16,9 @@ struct GitProvenance {
   std::string date;     // ISO 8601
   std::string message;  // first line
   std::string blob;
+  // Position of the commit in the walk (parents first). Every shard of one history walks the same
+  // commits in the same order, so `leakgate merge` keeps the earliest introduction exactly.
+  int64_t order = -1;
 };
 
 struct Verification {

@@ -46,6 +46,7 @@ json finding_to_json(const Finding& f, const ReportOptions& opts) {
     j["date"] = f.git->date;
     put_bytes(j, "message", f.git->message);
     j["blob"] = f.git->blob;
+    if (f.git->order >= 0) j["commit_order"] = f.git->order;
   }
   if (f.verification) {
     j["verification"] = {{"status", f.verification->status}, {"http_status", f.verification->http_status}};
@@ -93,12 +94,25 @@ std::vector<Finding> read_json_report(const std::string& path) {
     f.file = j.value("file", "");
     f.line = j.value("line", uint64_t{0});
     f.column = j.value("column", uint64_t{0});
+    f.end_line = j.value("end_line", uint64_t{0});
+    f.end_column = j.value("end_column", uint64_t{0});
+    f.entropy = j.value("entropy", 0.0);
     f.secret = j.value("secret", "");
     f.secret_sha256 = j.value("secret_sha256", "");
     f.fingerprint = j.value("fingerprint", "");
     if (j.contains("commit")) {
       f.git = GitProvenance{j.value("commit", ""), j.value("author", ""), j.value("email", ""),
-                            j.value("date", ""), j.value("message", ""), j.value("blob", "")};
+                            j.value("date", ""),   j.value("message", ""), j.value("blob", ""),
+                            j.value("commit_order", int64_t{-1})};
+    }
+    if (j.contains("verification") && j["verification"].is_object())
+      f.verification = Verification{j["verification"].value("status", ""), j["verification"].value("http_status", 0),
+                                    j["verification"].value("detail", "")};
+    if (j.contains("revocation") && j["revocation"].is_object()) {
+      const auto& r = j["revocation"];
+      const bool has_id = r.contains("key_id") && r["key_id"].is_string();
+      f.revocation = Revocation{r.value("status", ""), has_id ? r["key_id"].get<std::string>() : "",
+                                r.value("message", ""), {}};
     }
     out.push_back(std::move(f));
   }

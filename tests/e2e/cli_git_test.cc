@@ -327,3 +327,43 @@ TEST_CASE("git: an unreadable tree is named, the rest of the history is still sc
   REQUIRE(f.size() == 1);
   CHECK(f[0]["secret"] == k);
 }
+
+TEST_CASE("git --shard: the merged shards equal the unsharded scan, for 1, 2 and 7 shards") {
+  KeyGen g(211);
+  GitRepo repo;
+  for (int i = 0; i < 12; ++i) {
+    repo.write("svc" + std::to_string(i % 4) + "/config" + std::to_string(i) + ".env", "KEY=" + g.anthropic_api() + "\n");
+    if (i % 3 == 0) repo.write("shared.txt", "token " + g.anthropic_api() + "\n");  // edited: many versions
+    repo.commit("step " + std::to_string(i));
+  }
+  repo.write("svc0/config0.env", "KEY=rotated-out\n");
+  repo.commit("rotate");
+  auto whole = run_leakgate({"git", repo.path().string(), "--format", "json"});
+  REQUIRE(whole.exit_code == 1);
+  const json expected = json::parse(whole.out);
+  REQUIRE(expected.size() >= 12);
+  lgtest::TempDir out;
+  for (int n : {1, 2, 7}) {
+    std::vector<std::string> merge_args{"merge", "-o", (out.path() / "merged.json").string()};
+    for (int k = 0; k < n; ++k) {
+      const std::string file = (out.path() / ("shard" + std::to_string(k) + ".json")).string();
+      auto s = run_leakgate({"git", repo.path().string(), "--shard", std::to_string(k) + "/" + std::to_string(n),
+                             "--format", "json", "-o", file});
+      REQUIRE(s.exit_code <= 1);
+      merge_args.push_back(file);
+    }
+    auto m = run_leakgate(merge_args);
+    CHECK(m.exit_code == 1);
+    const json merged = json::parse(lgtest::read_file(out.path() / "merged.json"));
+    INFO("shards: " << n);
+    REQUIRE(merged.size() == expected.size());
+    for (size_t i = 0; i < merged.size(); ++i) {
+      CHECK(merged[i]["fingerprint"] == expected[i]["fingerprint"]);
+      CHECK(merged[i]["commit"] == expected[i]["commit"]);
+      CHECK(merged[i]["file"] == expected[i]["file"]);
+      CHECK(merged[i]["line"] == expected[i]["line"]);
+      CHECK(merged[i]["secret"] == expected[i]["secret"]);
+    }
+  }
+  CHECK(run_leakgate({"git", repo.path().string(), "--shard", "3/3"}).exit_code == 2);
+}

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -231,6 +232,15 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   const bool subtract = options.staged || options.history.introduced_only();
   HistoryPlan plan = options.staged ? plan_staged(repo.get()) : plan_history(repo.get(), options.history);
   repo.reset();
+  if (options.shard_count > 1) {
+    // Deterministic share of the unique blobs: by blob id, so N machines planning the same history
+    // split the reading and scanning between them without talking to each other.
+    std::erase_if(plan.blobs, [&](const BlobTask& t) {
+      uint64_t h;
+      std::memcpy(&h, t.blob.id, sizeof h);
+      return h % options.shard_count != options.shard_index;
+    });
+  }
   const double plan_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   const unsigned threads = std::max<unsigned>(
@@ -352,6 +362,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
           if (!options.staged) {
             f.git = prov;
             f.git->blob = oid_hex(t.blob);
+            f.git->order = t.commit;
           }
           out.findings.emplace_back(t.commit, std::move(f));
         }

@@ -23,6 +23,8 @@ struct GitScanOptions {
   unsigned threads = 0;
   uint64_t max_blob_size = 0;   // 0: no limit
   bool progress = false;        // redraw a progress line on stderr
+  uint32_t shard_index = 0;     // --shard K/N: scan only the blobs whose id falls in share K of N
+  uint32_t shard_count = 1;
   ContentScannerOptions content;
   std::function<void(const InputError&)> on_error;
 };
