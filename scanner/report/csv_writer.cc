@@ -1,5 +1,6 @@
 // CSV (RFC 4180) for spreadsheets. Cells that a spreadsheet would evaluate as a formula are
 // prefixed with a quote (OWASP's CSV-injection advice): a hostile file name must not run in Excel.
+// Control characters are escaped, so the quoting below only ever meets printable text.
 #include <ostream>
 
 #include "scanner/report/report_writer.h"
@@ -9,7 +10,9 @@ namespace leakgate {
 namespace {
 
 std::string cell(const std::string& raw) {
-  std::string v = to_valid_utf8(raw);
+  // Valid UTF-8 with control bytes shown as \xNN: a hostile file name must not drive a terminal
+  // that displays the CSV, nor break a spreadsheet's parser.
+  std::string v = printable(raw);
   if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '@' || v[0] == '\t' || v[0] == '\r')) v = "'" + v;
   if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
   std::string q = "\"";
