@@ -93,7 +93,6 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     const std::string where = "rule '" + rule.id + "' (" + rule.origin + ")";
     if (!rule.path.empty()) cr.path = lazy(rule.path, where + " path", pending);
     for (const auto& a : rule.allowlists) cr.allowlists.push_back(compile_allowlist(a, where, pending));
-    cr.generic = rule.id.rfind("generic", 0) == 0;
     for (const auto& k : rule.keywords) {
       auto [it, inserted] = keyword_index.emplace(k, static_cast<uint32_t>(set->keywords_.size()));
       if (inserted) set->keywords_.push_back(k);

@@ -43,7 +43,6 @@ struct CompiledRule {
   std::unique_ptr<LazyRegex> path;   // null: every path
   uint32_t window = 0;               // longest match, capped: how far before a hit RE2 looks
   bool bounded = true;               // false: the regex has no maximum width (window is the cap)
-  bool generic = false;              // a catch-all rule: yields to a specific rule on the same bytes
   std::vector<uint32_t> keyword_ids; // indexes into keywords()
   std::vector<CompiledAllowlist> allowlists;
 };

@@ -31,6 +31,29 @@ void LibGit2::init(bool trust_any_owner) {
   git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, trust_any_owner ? 0 : 1);
 }
 
+GitRepository open_repository(const std::string& path, bool trust) {
+  LibGit2::init(trust);
+  git_repository* raw = nullptr;
+  int rc = git_repository_open_ext(&raw, path.c_str(), 0, nullptr);
+  const std::string owner_msg =
+      "the repository at '" + path + "' is owned by another user, so git and leakgate distrust it. "
+      "If you trust it, run with --trust-repo, or mark it safe: git config --global --add safe.directory '" + path + "'";
+  if (rc == GIT_EOWNER) throw Error(owner_msg);
+  if (rc == GIT_ENOTFOUND && !trust) {
+    // libgit2 reports a distrusted repository found while searching upwards as "not found": ask
+    // again without the ownership check, only to tell the user which it is.
+    LibGit2::init(true);
+    git_repository* probe = nullptr;
+    const int again = git_repository_open_ext(&probe, path.c_str(), 0, nullptr);
+    git_repository_free(probe);
+    LibGit2::init(false);
+    if (again == 0) throw Error(owner_msg);
+  }
+  if (rc == GIT_ENOTFOUND) throw Error("not a git repository: '" + path + "'");
+  if (rc < 0) throw Error(git_error_text(rc, "cannot open repository '" + path + "'"));
+  return GitRepository(raw);
+}
+
 std::string oid_hex(const git_oid& id) {
   char buf[GIT_OID_HEXSZ + 1];
   git_oid_tostr(buf, sizeof buf, &id);

@@ -38,6 +38,10 @@ class LibGit2 {
   static void init(bool trust_any_owner);
 };
 
+// Opens the repository at or above `path` (initialising libgit2). Throws Error: "not a git
+// repository", or, for a repository owned by another user, what to do about it (--trust-repo).
+GitRepository open_repository(const std::string& path, bool trust);
+
 // Hex of an object id.
 std::string oid_hex(const git_oid& id);
 

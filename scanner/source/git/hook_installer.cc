@@ -60,12 +60,7 @@ fs::path hooks_dir(git_repository* repo) {
 
 std::string install_hook(const HookInstallOptions& o) {
   if (o.hook != "pre-commit" && o.hook != "pre-push") throw Error("unknown hook '" + o.hook + "'");
-  LibGit2::init(o.trust_repo);
-  git_repository* raw = nullptr;
-  if (int rc = git_repository_open_ext(&raw, o.repo.c_str(), 0, nullptr); rc < 0)
-    throw Error(rc == GIT_ENOTFOUND ? "not a git repository: '" + o.repo + "'"
-                                    : git_error_text(rc, "cannot open repository '" + o.repo + "'"));
-  GitRepository repo(raw);
+  GitRepository repo = open_repository(o.repo, o.trust_repo);
   const fs::path dir = hooks_dir(repo.get());
   std::error_code ec;
   fs::create_directories(dir, ec);
