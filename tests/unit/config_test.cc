@@ -1,6 +1,9 @@
 // Rule configuration: gitleaks' format, extension, allowlists, and errors that name the problem.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 #include "scanner/ruleset/config_loader.h"
 #include "scanner/ruleset/rule_check.h"
 #include "scanner/util/error.h"
@@ -192,4 +195,32 @@ TEST_CASE("templates expand deterministically per seed and reject bad placeholde
   CHECK(x.size() == t.size() - std::string("{{b64url:93}}").size() + 93 - std::string("{{hex:8}}").size() + 8);
   CHECK(x.find("{{ .Values.x }}") != std::string::npos);
   CHECK_THROWS_AS(a.expand("{{hex:lots}}"), Error);
+}
+
+TEST_CASE("the compiled-database cache: hit after a miss, and a corrupt or stale entry is recompiled") {
+  lgtest::TempDir dir;
+  CompileOptions o;
+  o.cache_dir = (dir.path() / "cache").string();
+  const RuleConfig cfg = load_builtin_config();
+  auto first = CompiledRuleset::compile(cfg, o);
+  CHECK_FALSE(first->from_cache());
+  auto second = CompiledRuleset::compile(cfg, o);
+  CHECK(second->from_cache());
+  CHECK(second->database_bytes() == first->database_bytes());
+  KeyGen g(77);
+  const std::string k = g.anthropic_api();
+  CHECK(count_rule(scan_text("k=" + k, 0, second), "anthropic-api-key") == 1);
+  // Corrupt every entry: the next compile must notice, recompile, and still work.
+  for (const auto& e : std::filesystem::directory_iterator(dir.path() / "cache")) {
+    std::ofstream out(e.path(), std::ios::binary | std::ios::trunc);
+    out << "leakgate-hsdb-1\n" << std::string(64, '\xff');
+  }
+  auto third = CompiledRuleset::compile(cfg, o);
+  CHECK_FALSE(third->from_cache());
+  CHECK(count_rule(scan_text("k=" + k, 0, third), "anthropic-api-key") == 1);
+  CHECK(CompiledRuleset::compile(cfg, o)->from_cache());
+  // A changed rule set is a different key: never served the old database.
+  RuleConfig changed = cfg;
+  changed.rules.pop_back();
+  CHECK_FALSE(CompiledRuleset::compile(changed, o)->from_cache());
 }
