@@ -1,6 +1,8 @@
 // leakgate: find secrets before they are published. main() parses the command line and turns the
 // one kind of set-up error into a message and exit code 2; everything else lives in scanner/.
 
+#include <sys/prctl.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -9,6 +11,9 @@
 #include "scanner/util/utf8.h"
 
 int main(int argc, char** argv) {
+  // Found secrets and the admin key live in this process's memory: no core dump may write them to
+  // disk, and no other process of the same user may attach and read them.
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   CLI::App app{"leakgate: find leaked secrets (Anthropic keys first) before they are published"};
   app.set_version_flag("--version", std::string("leakgate ") + LEAKGATE_VERSION);
   app.require_subcommand(1);
