@@ -208,7 +208,13 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   GitRepository repo = open_repository(options.repo, options.trust_repo);
   const std::string gitdir = git_repository_path(repo.get());
   const bool subtract = options.staged || options.history.introduced_only();
-  HistoryPlan plan = options.staged ? plan_staged(repo.get()) : plan_history(repo.get(), options.history);
+  HistoryOptions history = options.history;
+  if (options.progress)
+    history.on_progress = [](uint64_t commits, uint64_t blobs) {
+      std::fprintf(stderr, "\r\x1b[Kleakgate: planning: %llu commits, %llu unique blobs",
+                   static_cast<unsigned long long>(commits), static_cast<unsigned long long>(blobs));
+    };
+  HistoryPlan plan = options.staged ? plan_staged(repo.get()) : plan_history(repo.get(), history);
   repo.reset();
   if (options.shard_count > 1) {
     // Deterministic share of the unique blobs: by blob id, so N machines planning the same history

@@ -142,6 +142,8 @@ class Planner {
   }
 
   HistoryPlan take() { return std::move(plan_); }
+  uint64_t commits() const { return plan_.commits_walked; }
+  uint64_t blobs() const { return plan_.blobs.size(); }
 
  private:
   void add_blob(const git_oid& id, const std::string& path, uint32_t commit, std::vector<git_oid> parents) {
@@ -383,6 +385,7 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
     if (rc < 0) throw Error(git_error_text(rc, "reading commit " + oid_hex(id)));
     GitCommit c(c_raw);
     planner.add_commit(c.get());
+    if (options.on_progress && planner.commits() % 1024 == 0) options.on_progress(planner.commits(), planner.blobs());
   };
 
   if (range) {

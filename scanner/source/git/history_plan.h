@@ -10,6 +10,7 @@
 #include <git2.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,8 @@ struct HistoryOptions {
   std::vector<std::string> exclude;
   std::vector<std::string> exclude_globs;
   bool introduced_only() const { return !range.empty() || !include.empty(); }
+  // Called now and then while planning (commits walked, unique blobs so far): progress display.
+  std::function<void(uint64_t commits, uint64_t blobs)> on_progress;
 };
 
 // Throws Error for a bad ref or range, or when the walk itself fails.
