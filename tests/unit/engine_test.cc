@@ -1,7 +1,11 @@
 // The match stage on in-memory input: block boundaries, overlapping hits, positions, odd bytes.
 #include <catch2/catch.hpp>
 
+#include <cstring>
+#include <random>
+
 #include "scanner/match/filters.h"
+#include "scanner/source/fd_reader.h"
 #include "scanner/report/redact.h"
 #include "support/test_support.h"
 
@@ -162,4 +166,56 @@ TEST_CASE("entropy is Shannon bits per byte") {
   CHECK(leakgate::shannon_entropy("aaaa") == 0.0);
   CHECK(leakgate::shannon_entropy("abcd") == Approx(2.0));
   CHECK(leakgate::shannon_entropy("0123456789abcdef") == Approx(4.0));
+}
+
+TEST_CASE("streams delivered in short, uneven reads (pipes) give the same findings as one buffer") {
+  KeyGen g(13);
+  std::string text;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 300; ++i) {
+    text += "line " + std::to_string(i) + " filler filler filler filler\n";
+    if (i % 7 == 0) {
+      keys.push_back(g.anthropic_api());
+      text += "export ANTHROPIC_API_KEY=" + keys.back() + "\n";
+    }
+  }
+  std::string big;
+  for (int r = 0; r < 40; ++r) big += text;  // ~1.7 MB, several 64 KiB blocks
+  const auto whole = scan_text(big, 64 * 1024);
+  leakgate::ContentScannerOptions o;
+  o.block_size = 64 * 1024;
+  leakgate::ContentScanner scanner(lgtest::builtin_rules(), o);
+  std::mt19937 rng(5);
+  size_t pos = 0;
+  std::vector<leakgate::Finding> streamed;
+  const uint64_t n = scanner.scan_stream(
+      [&](char* buf, size_t want) {
+        const size_t take = std::min<size_t>({want, big.size() - pos, 1 + rng() % 4096});
+        std::memcpy(buf, big.data() + pos, take);
+        pos += take;
+        return take;
+      },
+      leakgate::ScanTarget{"test.txt", {}}, streamed);
+  CHECK(n == big.size());
+  REQUIRE(streamed.size() == whole.size());
+  CHECK(count_rule(streamed, "anthropic-api-key") == keys.size() * 40);
+  for (size_t i = 0; i < whole.size(); ++i) {
+    CHECK(streamed[i].offset == whole[i].offset);
+    CHECK(streamed[i].line == whole[i].line);
+    CHECK(streamed[i].column == whole[i].column);
+  }
+}
+
+TEST_CASE("a read error mid-stream is reported, not swallowed") {
+  leakgate::ContentScanner scanner(lgtest::builtin_rules());
+  std::vector<leakgate::Finding> out;
+  int calls = 0;
+  CHECK_THROWS_AS(scanner.scan_stream(
+                      [&](char* buf, size_t) -> size_t {
+                        if (++calls > 2) throw leakgate::ReadError("Input/output error");
+                        std::memset(buf, 'x', 10);
+                        return 10;
+                      },
+                      leakgate::ScanTarget{"f", {}}, out),
+                  leakgate::ReadError);
 }
