@@ -35,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   p.max_attempts = 2;
   p.sleep = [](double) {};
   leakgate::AnthropicApi api(t, "http://fuzz", p);
-  const std::string secret = "sk-ant-admin01-FUZZSECRETFUZZSECRETFUZZSECRET";
+  // A credential-shaped value assembled at run time (the repository holds no key-shaped literal).
+  static const std::string secret = std::string("sk-ant-") + "admin01-" + std::string(40, 'F') + "uzz";
   auto check = [&](const std::string& msg) {
     if (msg.find(secret) != std::string::npos) std::abort();
   };
