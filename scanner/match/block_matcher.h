@@ -58,7 +58,6 @@ class BlockMatcher {
   std::vector<uint8_t> keyword_seen_;
   std::vector<re2::StringPiece> groups_;
   MatchStats stats_;
-  bool stop_ = false;
 };
 
 }  // namespace leakgate

@@ -74,7 +74,7 @@ void write_sarif(std::ostream& out, const std::vector<Finding>& findings, const 
     const std::string shown = shown_secret(f, opts);
     std::string text = to_valid_utf8(f.description.empty() ? f.rule_id : f.description);
     if (f.line) text += " Secret: " + to_valid_utf8(shown);
-    if (f.git) text += " (introduced in commit " + f.git->commit + ")";
+    if (f.git) text += " (introduced in commit " + to_valid_utf8(f.git->commit) + ")";
     json location = {{"physicalLocation",
                       {{"artifactLocation", {{"uri", uri_encode_path(f.file)}, {"uriBaseId", "%SRCROOT%"}}}}}};
     if (f.line) {

@@ -18,16 +18,16 @@ void write_text(std::ostream& out, const std::vector<Finding>& findings, const R
   for (const Finding& f : findings) {
     out << path_c << printable(f.file) << reset;
     if (f.line) out << ':' << num_c << f.line << reset << ':' << num_c << f.column << reset;
-    out << ": " << rule_c << f.rule_id << reset;
+    out << ": " << rule_c << printable(f.rule_id) << reset;
     if (f.line) out << ' ' << printable(shown_secret(f, opts));
     if (f.git) {
-      out << dim_c << "  (commit " << f.git->commit.substr(0, 12) << ", " << printable(f.git->author) << ", "
-          << f.git->date << ")" << reset;
+      out << dim_c << "  (commit " << printable(f.git->commit.substr(0, 12)) << ", " << printable(f.git->author) << ", "
+          << printable(f.git->date) << ")" << reset;
     }
-    if (f.verification) out << "  [" << f.verification->status << "]";
+    if (f.verification) out << "  [" << printable(f.verification->status) << "]";
     if (f.revocation) {
-      out << "  [" << f.revocation->status;
-      if (!f.revocation->key_id.empty()) out << " " << f.revocation->key_id;
+      out << "  [" << printable(f.revocation->status);
+      if (!f.revocation->key_id.empty()) out << " " << printable(f.revocation->key_id);
       out << "]";
     }
     out << '\n';
