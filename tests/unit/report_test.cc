@@ -180,3 +180,16 @@ TEST_CASE("suppression by ignore file and by baseline report") {
   dir.write("bad.json", "{not json");
   CHECK_THROWS(b.load_baseline((dir.path() / "bad.json").string()));
 }
+
+TEST_CASE("regression (fuzz_report): git fields with invalid UTF-8 stay valid in every format") {
+  lgtest::KeyGen g(28);
+  auto v = sample(g.anthropic_api());
+  v[1].git->commit = "dir\xdc,\x01";
+  v[1].git->date = "\xff\x1b[2J";
+  for (auto fmt : {ReportFormat::kText, ReportFormat::kJson, ReportFormat::kJsonl, ReportFormat::kSarif, ReportFormat::kCsv}) {
+    const std::string out = render(fmt, v);
+    INFO(static_cast<int>(fmt));
+    CHECK(is_valid_utf8(out));
+    if (fmt == ReportFormat::kText || fmt == ReportFormat::kCsv) CHECK(out.find('\x1b') == std::string::npos);
+  }
+}
