@@ -3,12 +3,12 @@
 // introducing commit wins (their walks share one commit order). Secrets are written as the
 // input reports hold them (redacted unless they were produced with --no-redact).
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/scan_command.h"
 #include "scanner/report/finding_json.h"
 #include "scanner/report/report_writer.h"
 #include "scanner/util/error.h"
@@ -49,14 +49,7 @@ int run_merge(const MergeArgs& a) {
   opts.redact = false;  // the inputs are already as redacted as they should be
   opts.command = "leakgate merge";
   const ReportFormat format = parse_report_format(a.format);
-  if (a.output.empty() || a.output == "-") {
-    write_report(format, std::cout, merged, opts);
-  } else {
-    std::ofstream out(a.output, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write '" + a.output + "'");
-    write_report(format, out, merged, opts);
-    if (!out) throw Error("cannot write '" + a.output + "'");
-  }
+  write_output(a.output, [&](std::ostream& out) { write_report(format, out, merged, opts); });
   std::cerr << "leakgate: merged " << a.reports.size() << " reports: " << merged.size() << " findings\n";
   return merged.empty() ? 0 : a.exit_code;
 }

@@ -60,6 +60,20 @@ std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const st
   return CompiledRuleset::compile(resolve_scan_config(o.config, root));
 }
 
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
+  if (path.empty() || path == "-") {
+    write(std::cout);
+    std::cout.flush();
+    if (!std::cout) throw Error("cannot write the report to standard output");
+    return;
+  }
+  std::ofstream file(path, std::ios::binary | std::ios::trunc);
+  if (!file) throw Error("cannot write the report to '" + path + "': " + std::strerror(errno));
+  write(file);
+  file.flush();
+  if (!file) throw Error("cannot write the report to '" + path + "'");
+}
+
 void print_input_error(const InputError& e) {
   std::cerr << "leakgate: " << printable(e.what) << ": " << printable(e.reason) << '\n';
 }
@@ -167,19 +181,10 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
 
   const std::string summary = summary_line(result.findings, result.stats, result.errors.size()) +
                               (suppressed ? "; " + std::to_string(suppressed) + " suppressed" : "");
-  auto emit = [&](std::ostream& out) {
+  write_output(o.output, [&](std::ostream& out) {
     write_report(format, out, result.findings, ropts);
     if (format == ReportFormat::kText && !o.quiet) out << "leakgate: " << summary << '\n';
-    out.flush();
-    if (!out) throw Error("cannot write the report" + (to_stdout ? std::string() : " to '" + o.output + "'"));
-  };
-  if (to_stdout) {
-    emit(std::cout);
-  } else {
-    std::ofstream file(o.output, std::ios::binary | std::ios::trunc);
-    if (!file) throw Error("cannot write the report to '" + o.output + "': " + std::strerror(errno));
-    emit(file);
-  }
+  });
   if (!o.quiet && (format != ReportFormat::kText || !to_stdout)) std::cerr << "leakgate: " << summary << '\n';
   if (o.stats) {
     std::fprintf(stderr,

@@ -6,6 +6,8 @@
 #include <CLI/CLI.hpp>
 
 #include <filesystem>
+#include <functional>
+#include <ostream>
 #include <memory>
 #include <string>
 
@@ -50,6 +52,10 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
 
 // Fails (Error, exit 2) before anything is scanned when --revoke has no admin key to act with.
 void check_revoke_prerequisites(const ScanOptions& o);
+
+// Runs `write` on stdout (path empty or "-") or on FILE, and fails with an Error naming the file
+// when it cannot be opened or written.
+void write_output(const std::string& path, const std::function<void(std::ostream&)>& write);
 
 // Prints an input error on stderr ("leakgate: PATH: REASON"), escaped for the terminal.
 void print_input_error(const InputError& e);

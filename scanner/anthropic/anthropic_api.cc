@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scanner/report/redact.h"
+#include "scanner/util/utf8.h"
 
 namespace leakgate {
 
@@ -92,19 +93,6 @@ json parse_body(const HttpResponse& r) {
   }
 }
 
-std::string url_encode(const std::string& s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') out.push_back(static_cast<char>(c));
-    else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -213,9 +201,9 @@ std::vector<ApiKey> AnthropicApi::list_keys(const std::string& admin_key, const 
   std::string after;
   for (int page = 0; page < 100000; ++page) {
     std::string path = "/v1/organizations/api_keys?limit=1000";
-    if (!status.empty()) path += "&status=" + url_encode(status);
-    if (!workspace.empty()) path += "&workspace_id=" + url_encode(workspace);
-    if (!after.empty()) path += "&after_id=" + url_encode(after);
+    if (!status.empty()) path += "&status=" + percent_encode(status);
+    if (!workspace.empty()) path += "&workspace_id=" + percent_encode(workspace);
+    if (!after.empty()) path += "&after_id=" + percent_encode(after);
     const json j = parse_body(call_ok("GET", path, admin_key));
     if (!j.contains("data") || !j["data"].is_array())
       throw ApiFailure({200, "invalid_response", "a key list without data", ""});
@@ -237,13 +225,13 @@ std::vector<ApiKey> AnthropicApi::list_keys(const std::string& admin_key, const 
 }
 
 ApiKey AnthropicApi::get_key(const std::string& admin_key, const std::string& id) {
-  return key_of(parse_body(call_ok("GET", "/v1/organizations/api_keys/" + url_encode(id), admin_key)));
+  return key_of(parse_body(call_ok("GET", "/v1/organizations/api_keys/" + percent_encode(id), admin_key)));
 }
 
 ApiKey AnthropicApi::set_status(const std::string& admin_key, const std::string& id, const std::string& status,
                                 std::string* request_id) {
   const HttpResponse r =
-      call_ok("POST", "/v1/organizations/api_keys/" + url_encode(id), admin_key, json{{"status", status}}.dump());
+      call_ok("POST", "/v1/organizations/api_keys/" + percent_encode(id), admin_key, json{{"status", status}}.dump());
   if (request_id) {
     auto it = r.headers.find("request-id");
     *request_id = it != r.headers.end() ? it->second : "";

@@ -14,19 +14,9 @@ using nlohmann::json;
 
 namespace {
 
+// A relative artifact URI: every byte outside the unreserved set and '/' percent-encoded.
 std::string uri_encode_path(const std::string& path) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : path) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~' || c == '/') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0xf]);
-    }
-  }
+  std::string out = percent_encode(path, "/");
   if (out.rfind("./", 0) == 0) out.erase(0, 2);
   return out;
 }
