@@ -1,12 +1,15 @@
 #!/bin/sh
 # Installs what leakgate needs to build and test on Debian 12, and nothing when all is there.
-# Usage: scripts/install-deps.sh [--bench]   (--bench adds ripgrep and hyperfine for bench/ scripts)
+# Usage: scripts/install-deps.sh [--bench|--sanitize]
+#   --bench adds ripgrep and hyperfine for bench/ scripts; --sanitize adds clang and its sanitizer
+#   and libFuzzer runtimes for scripts/sanitize.sh and scripts/fuzz.sh.
 set -eu
 
 packages="build-essential cmake ninja-build pkg-config git ca-certificates
   libgit2-dev libcli11-dev nlohmann-json3-dev catch2 libbenchmark-dev libre2-dev
   libtomlplusplus-dev libcurl4-openssl-dev libssl-dev libcpp-httplib-dev"
 [ "${1:-}" = "--bench" ] && packages="$packages ripgrep hyperfine time bc"
+[ "${1:-}" = "--sanitize" ] && packages="$packages clang libclang-rt-14-dev"
 
 # Hyperscan is x86-only; its API-compatible fork Vectorscan builds the same code elsewhere.
 if dpkg -s libhyperscan-dev >/dev/null 2>&1 || dpkg -s libvectorscan-dev >/dev/null 2>&1; then

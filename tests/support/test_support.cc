@@ -59,7 +59,14 @@ RunResult run_leakgate(const std::vector<std::string>& args, const std::string& 
                        const std::filesystem::path& cwd, const std::map<std::string, std::string>& env) {
   std::vector<std::string> argv{LEAKGATE_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv, input, cwd, env);
+  RunResult r = run_command(argv, input, cwd, env);
+  // Under scripts/sanitize.sh a sanitizer report in the binary fails the calling test whatever it
+  // asserts next; so does any death by signal, which leakgate never chooses.
+  if (r.err.find("==ERROR: ") != std::string::npos || r.err.find(": runtime error: ") != std::string::npos ||
+      r.exit_code > 128)
+    throw std::runtime_error("leakgate crashed or a sanitizer fired (exit " + std::to_string(r.exit_code) +
+                             "):\n" + r.err);
+  return r;
 }
 
 RunResult run_command(const std::vector<std::string>& args, const std::string& input,

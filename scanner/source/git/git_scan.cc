@@ -236,16 +236,6 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   Progress progress(options.progress, plan.blobs.size());
 
   auto worker = [&](WorkerOut& out) {
-    struct CountMatches {
-      ScanStats& stats;
-      const ContentScanner* scanner = nullptr;
-      ~CountMatches() {
-        if (!scanner) return;
-        stats.hs_hits += scanner->stats().hs_hits;
-        stats.confirm_ranges += scanner->stats().ranges_confirmed;
-        stats.matches += scanner->stats().matches;
-      }
-    } count{out.stats};
     git_repository* r_raw = nullptr;
     if (git_repository_open(&r_raw, gitdir.c_str()) < 0) {
       out.errors.push_back({gitdir, git_error_text(-1, "opening the repository in a worker")});
@@ -259,7 +249,17 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
     }
     GitOdb odb(odb_raw);
     ContentScanner scanner(rules, options.content);
-    count.scanner = &scanner;
+    // Adds this worker's matcher counters to its stats on every way out. Declared after the scanner
+    // so it runs (and reads the scanner) before the scanner is destroyed.
+    struct CountMatches {
+      ScanStats& stats;
+      const ContentScanner& scanner;
+      ~CountMatches() {
+        stats.hs_hits += scanner.stats().hs_hits;
+        stats.confirm_ranges += scanner.stats().ranges_confirmed;
+        stats.matches += scanner.stats().matches;
+      }
+    } count{out.stats, scanner};
     std::vector<Finding> found;
     std::map<std::string, std::set<std::pair<std::string, std::string>>> parent_cache;  // blob → (rule, secret)
 
