@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "scanner/report/redact.h"
 #include "scanner/util/error.h"
 #include "scanner/util/utf8.h"
 
@@ -31,10 +32,11 @@ int main(int argc, char** argv) {
     const int rc = app.exit(e);
     return rc == 0 ? 0 : 2;  // usage errors are exit 2 (CLI.md)
   } catch (const leakgate::Error& e) {
-    std::cerr << "leakgate: error: " << leakgate::printable(e.what()) << '\n';
+    // Messages can quote input (a rule's regex, a config value): secrets in them are redacted too.
+    std::cerr << "leakgate: error: " << leakgate::printable(leakgate::redact_secrets_in(e.what())) << '\n';
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "leakgate: internal error: " << leakgate::printable(e.what()) << '\n';
+    std::cerr << "leakgate: internal error: " << leakgate::printable(leakgate::redact_secrets_in(e.what())) << '\n';
     return 2;
   }
   return exit_code;

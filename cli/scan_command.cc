@@ -75,7 +75,7 @@ void write_output(const std::string& path, const std::function<void(std::ostream
 }
 
 void print_input_error(const InputError& e) {
-  std::cerr << "leakgate: " << printable(e.what) << ": " << printable(e.reason) << '\n';
+  std::cerr << "leakgate: " << printable(e.what) << ": " << printable(redact_secrets_in(e.reason)) << '\n';
 }
 
 namespace {
@@ -188,10 +188,10 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
   if (!o.quiet && (format != ReportFormat::kText || !to_stdout)) std::cerr << "leakgate: " << summary << '\n';
   if (o.stats) {
     std::fprintf(stderr,
-                 "leakgate stats: rules=%zu (db %zu bytes, compiled in %.1f ms) files=%llu bytes=%llu "
+                 "leakgate stats: rules=%zu (db %zu bytes, %s in %.1f ms) files=%llu bytes=%llu "
                  "special=%llu symlinks=%llu exempt=%llu unreadable=%llu hs_hits=%llu confirm_ranges=%llu matches=%llu "
                  "seconds=%.3f\n",
-                 rules.rules().size(), rules.database_bytes(), rules.compile_ms(),
+                 rules.rules().size(), rules.database_bytes(), rules.from_cache() ? "loaded from cache" : "compiled", rules.compile_ms(),
                  static_cast<unsigned long long>(result.stats.files), static_cast<unsigned long long>(result.stats.bytes),
                  static_cast<unsigned long long>(result.stats.skipped_special),
                  static_cast<unsigned long long>(result.stats.skipped_symlinks),

@@ -103,23 +103,6 @@ std::string ApiError::describe() const {
   return s;
 }
 
-std::string scrub_credentials(const std::string& text) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const size_t at = text.find("sk-ant-", pos);
-    if (at == std::string::npos) break;
-    size_t end = at + 7;
-    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-' || text[end] == '_'))
-      ++end;
-    out.append(text, pos, at - pos);
-    out += redact(std::string_view(text).substr(at, end - at));
-    pos = end;
-  }
-  out.append(text, pos, std::string::npos);
-  return out;
-}
-
 std::string AnthropicApi::default_base_url() {
   const char* env = std::getenv("ANTHROPIC_BASE_URL");
   std::string url = env && *env ? env : "https://api.anthropic.com";

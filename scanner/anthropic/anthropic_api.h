@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "scanner/anthropic/http_transport.h"
+#include "scanner/report/redact.h"  // scrub_credentials
 
 namespace leakgate {
 
@@ -82,9 +83,5 @@ class AnthropicApi {
   std::string base_url_;
   RetryPolicy retry_;
 };
-
-// Replaces anything shaped like an Anthropic credential in `text` with its redacted hint: server
-// messages and transport errors pass through this before they are shown or logged.
-std::string scrub_credentials(const std::string& text);
 
 }  // namespace leakgate

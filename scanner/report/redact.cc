@@ -1,6 +1,7 @@
 #include "scanner/report/redact.h"
 
 #include <algorithm>
+#include <cctype>
 
 namespace leakgate {
 
@@ -21,6 +22,28 @@ std::string redact(std::string_view secret) {
   const size_t keep = std::min<size_t>(4, secret.size() / 4);
   std::string out(secret.substr(0, keep));
   out += "...";
+  return out;
+}
+
+std::string scrub_credentials(const std::string& text) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const size_t at = text.find("sk-ant-", pos);
+    if (at == std::string::npos) break;
+    size_t end = at + 7;
+    while (end < text.size() && (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '-' || text[end] == '_'))
+      ++end;
+    out.append(text, pos, at - pos);
+    if (text.compare(end, 3, "...") == 0) {  // already a hint (sk-ant-api03-R2D...igAA): keep it
+      end += 3;
+      out.append(text, at, end - at);
+    } else {
+      out += redact(std::string_view(text).substr(at, end - at));
+    }
+    pos = end;
+  }
+  out.append(text, pos, std::string::npos);
   return out;
 }
 

@@ -16,4 +16,14 @@ std::string anthropic_hint(std::string_view secret);
 // short head (at most 4 bytes, and at most a quarter of the secret) followed by `...`.
 std::string redact(std::string_view secret);
 
+// Replaces anything shaped like an Anthropic credential in `text` (even a truncated one) with its
+// redacted hint: server messages and transport errors pass through this before they are shown or
+// logged.
+std::string scrub_credentials(const std::string& text);
+
+// Error text that may quote input (a rule's regex, a config line, a server message) with every
+// secret the built-in rules find in it, and anything Anthropic-shaped, redacted. For messages, not
+// reports: it compiles (or loads from the cache) the built-in rules on first use.
+std::string redact_secrets_in(const std::string& text);
+
 }  // namespace leakgate

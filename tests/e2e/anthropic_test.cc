@@ -317,3 +317,71 @@ TEST_CASE("pre-push with hooks.revoke set to on in .leakgate.toml: the found key
   CHECK(r.err.find(k) == std::string::npos);
   CHECK(r.err.find(w.admin) == std::string::npos);
 }
+
+namespace {
+// Every byte under `dir`, concatenated: what a leak into a temp or cache file would show up in.
+std::string all_bytes_under(const std::filesystem::path& dir) {
+  std::string all;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) all += lgtest::read_file(e.path());
+  return all;
+}
+}  // namespace
+
+TEST_CASE("no leaks: every format, stdout, stderr, audit log, temp and cache directories, and error messages") {
+  World w;
+  const std::string live = w.add("key_live");  // found, verified, revoked
+  const std::string other = w.g.anthropic_api();  // found, unknown to the organization
+  lgtest::TempDir tree, tmp, cache;
+  tree.write("app/.env", "ANTHROPIC_API_KEY=" + live + "\n");
+  tree.write("notes.md", "old key: " + other + "\n");
+  auto env = w.env();
+  env["TMPDIR"] = tmp.path().string();
+  env["LEAKGATE_CACHE_DIR"] = cache.path().string();
+  const std::vector<std::string> secrets{live, other};
+  for (std::string fmt : {"text", "json", "jsonl", "sarif", "csv"}) {
+    INFO(fmt);
+    const auto out_file = (w.dir.path() / ("report." + fmt)).string();
+    auto r = run_leakgate({"dir", tree.path().string(), "--format", fmt, "--verify", "--revoke", "--dry-run",
+                           "--audit-log", w.audit},
+                          "", {}, env);
+    CHECK(r.exit_code == 1);
+    w.no_secret_anywhere(r, secrets);
+    auto to_file = run_leakgate({"dir", tree.path().string(), "--format", fmt, "-o", out_file}, "", {}, env);
+    CHECK(to_file.exit_code == 1);
+    const std::string written = lgtest::read_file(out_file);
+    CHECK(written.find(leakgate::anthropic_hint(live)) != std::string::npos);  // the report is there...
+    for (const auto& s : secrets) CHECK(written.find(s) == std::string::npos);  // ...without the secret
+  }
+  // The real revoke: the emulator saw the secret only where the API needs it (GET /v1/models).
+  auto revoked = run_leakgate({"dir", tree.path().string(), "--revoke", "--audit-log", w.audit}, "", {}, env);
+  CHECK(revoked.exit_code == 1);
+  w.no_secret_anywhere(revoked, secrets);
+  // Error paths that quote input: a rule regex and an allowlist entry holding a key, a broken
+  // .leakgate.toml line holding one. The message names the problem, not the secret.
+  lgtest::TempDir bad;
+  const auto rules = bad.write("rules.toml", "[[rules]]\nid = \"bad\"\nregex = '''(" + live + "'''\n");
+  auto e1 = run_leakgate({"dir", tree.path().string(), "-c", rules.string()}, "", {}, env);
+  CHECK(e1.exit_code == 2);
+  CHECK(e1.err.find("invalid regex") != std::string::npos);
+  INFO(e1.err);
+  CHECK(e1.err.find(leakgate::anthropic_hint(live)) != std::string::npos);
+  const auto allow = bad.write("allow.toml", "[allowlist]\nregexes = ['''" + other + "(''']\n");
+  auto e2 = run_leakgate({"dir", tree.path().string(), "-c", allow.string()}, "", {}, env);
+  CHECK(e2.exit_code == 2);
+  bad.write("root/.leakgate.toml", "title = \"x\"\nkey = " + live + "\n");
+  auto e3 = run_leakgate({"dir", (bad.path() / "root").string()}, "", {}, env);
+  CHECK(e3.exit_code == 2);
+  CHECK(e3.err.find(".leakgate.toml") != std::string::npos);
+  for (const auto* r : {&e1, &e2, &e3}) w.no_secret_anywhere(*r, secrets);
+  // Nothing was left in the temp directory, and the compiled-rule cache holds no secret.
+  const std::string leftovers = all_bytes_under(tmp.path()) + all_bytes_under(cache.path());
+  for (const auto& s : secrets) CHECK(leftovers.find(s) == std::string::npos);
+  CHECK(leftovers.find(w.admin) == std::string::npos);
+  // The emulator received the found keys only as the x-api-key of GET /v1/models (verification).
+  CHECK(w.api.requests("GET", "/v1/models") > 0);
+  for (const auto& line : w.api.log()) {
+    if (line.rfind("GET /v1/models", 0) == 0) continue;
+    for (const auto& s : secrets) CHECK(line.find(s) == std::string::npos);
+  }
+}

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <sstream>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -366,4 +367,135 @@ TEST_CASE("git --shard: the merged shards equal the unsharded scan, for 1, 2 and
     }
   }
   CHECK(run_leakgate({"git", repo.path().string(), "--shard", "3/3"}).exit_code == 2);
+}
+
+namespace {
+// A fast-import commit: `mark` on `ref`, with `parents` (marks), setting or deleting files.
+std::string fi_commit(const std::string& ref, int mark, const std::vector<int>& parents,
+                      const std::vector<std::pair<std::string, std::string>>& files, const std::string& msg) {
+  // Built with append: GCC 12 warns falsely (-Wstringop-overflow) on "literal" + std::to_string().
+  std::string s;
+  s.append("commit ").append(ref).append("\nmark :").append(std::to_string(mark)).append("\n");
+  s.append("committer T <t@example.com> ").append(std::to_string(1700000000 + mark)).append(" +0000\n");
+  s.append("data ").append(std::to_string(msg.size())).append("\n").append(msg).append("\n");
+  for (size_t i = 0; i < parents.size(); ++i)
+    s.append(i == 0 ? "from :" : "merge :").append(std::to_string(parents[i])).append("\n");
+  for (const auto& [path, content] : files) {
+    if (content.empty()) {
+      s.append("D ").append(path).append("\n");
+    } else {
+      s.append("M 100644 inline ").append(path).append("\ndata ").append(std::to_string(content.size()));
+      s.append("\n").append(content).append("\n");
+    }
+  }
+  return s.append("\n");
+}
+}  // namespace
+
+TEST_CASE("git: a corrupt pack — the damaged object is named and the rest scanned, and a truncated pack fails clearly") {
+  KeyGen g(211);
+  GitRepo repo;
+  std::string damaged_blob;
+  for (int i = 0; i < 20; ++i) {
+    repo.write(lgtest::numbered("f", i).append(".txt"), g.random("alnum", 4000) + "\n");
+    repo.commit("file " + std::to_string(i));
+  }
+  const std::string k = g.anthropic_api();
+  repo.write("key.txt", "k=" + k + "\n");
+  repo.commit("key");
+  // One pack, no deltas (every object stored whole), so damaging one object's bytes breaks only it.
+  repo.git({"-c", "pack.window=0", "repack", "-a", "-d", "-f", "-q"});
+  const std::string victim = trim(repo.git({"rev-parse", "HEAD:f7.txt"}));
+  std::filesystem::path pack;
+  for (const auto& e : std::filesystem::directory_iterator(repo.path() / ".git" / "objects" / "pack"))
+    if (e.path().extension() == ".pack") pack = e.path();
+  REQUIRE(!pack.empty());
+  // The object's offset from the index; overwrite the middle of its zlib stream.
+  uint64_t offset = 0;
+  {
+    std::istringstream idx(lgtest::run_command({"git", "show-index"}, lgtest::read_file(std::filesystem::path(pack).replace_extension(".idx"))).out);
+    std::string line;
+    while (std::getline(idx, line)) {
+      std::istringstream ls(line);
+      uint64_t off = 0;
+      std::string id;
+      ls >> off >> id;
+      if (id == victim) offset = off;
+    }
+  }
+  REQUIRE(offset > 0);
+  std::filesystem::permissions(pack, std::filesystem::perms::owner_all);
+  {
+    std::fstream f(pack, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(static_cast<std::streamoff>(offset + 40));
+    const std::string junk(200, '\x5a');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  auto r = run_leakgate({"git", repo.path().string(), "--format", "json", "--no-redact"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);  // the key is still found
+  CHECK(r.err.find(victim) != std::string::npos);
+  const json f = json::parse(r.out);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0]["secret"] == k);
+  // A pack cut in half: whatever can no longer be read is named, and the run ends with exit 2.
+  std::filesystem::resize_file(pack, std::filesystem::file_size(pack) / 2);
+  auto cut = run_leakgate({"git", repo.path().string()});
+  INFO(cut.err);
+  CHECK(cut.exit_code == 2);
+  CHECK(cut.err.find("unreadable") != std::string::npos);
+  CHECK(cut.out.find(k) == std::string::npos);
+}
+
+TEST_CASE("git: a very deep history, a very wide one and a deeply nested tree (no recursion blow-up)") {
+  KeyGen g(212);
+  const std::string k_deep = g.anthropic_api(), k_wide = g.anthropic_api(), k_nested = g.anthropic_api();
+  // Deep: 30,000 commits in one line; the key lives in commit 15,000 only.
+  {
+    GitRepo repo;
+    std::string stream;
+    for (int i = 1; i <= 30000; ++i) {
+      std::vector<std::pair<std::string, std::string>> files{{"counter.txt", std::to_string(i) + "\n"}};
+      if (i == 15000) files.push_back({"key.txt", "k=" + k_deep + "\n"});
+      if (i == 15001) files.push_back({"key.txt", ""});
+      stream += fi_commit("refs/heads/main", i, i == 1 ? std::vector<int>{} : std::vector<int>{i - 1}, files,
+                          lgtest::numbered("c", i));
+    }
+    repo.git({"fast-import", "--quiet"}, stream);
+    const json f = scan(repo, {}, 1);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0]["secret"] == k_deep);
+    CHECK(f[0]["commit"] == trim(repo.git({"rev-parse", "main~15000"})));
+    CHECK(scan(repo, {"--range", "main~14000..main"}, 0).empty());
+  }
+  // Wide: 3,000 branches off one root, then one octopus merge of 100 of them; the key is on branch 2,345.
+  {
+    GitRepo repo;
+    std::string stream = fi_commit("refs/heads/main", 1, {}, {{"root.txt", "root\n"}}, "root");
+    for (int b = 0; b < 3000; ++b) {
+      std::string content = "branch " + std::to_string(b) + "\n";
+      if (b == 2345) content += "k=" + k_wide + "\n";
+      stream += fi_commit(lgtest::numbered("refs/heads/b", b), 2 + b, {1},
+                          {{lgtest::numbered("b", b).append(".txt"), content}}, lgtest::numbered("b", b));
+    }
+    std::vector<int> parents;
+    for (int b = 0; b < 100; ++b) parents.push_back(2 + b);
+    stream += fi_commit("refs/heads/main", 5000, parents, {}, "octopus");
+    repo.git({"fast-import", "--quiet"}, stream);
+    const json f = scan(repo, {}, 1);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0]["secret"] == k_wide);
+    CHECK(f[0]["commit"] == trim(repo.git({"rev-parse", "b2345"})));
+  }
+  // Nested: a file 400 directories down.
+  {
+    GitRepo repo;
+    std::string path;
+    for (int d = 0; d < 400; ++d) path += "d/";
+    path += "key.txt";
+    repo.git({"fast-import", "--quiet"}, fi_commit("refs/heads/main", 1, {}, {{path, "k=" + k_nested + "\n"}}, "deep"));
+    const json f = scan(repo, {}, 1);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0]["file"] == path);
+  }
 }

@@ -9,6 +9,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +23,7 @@
 using lgtest::KeyGen;
 using lgtest::run_leakgate;
 using nlohmann::json;
+using lgtest::numbered;
 
 TEST_CASE("a sparse file over 4 GiB with a key past 4 GiB is scanned to the end") {
   KeyGen g(600);
@@ -96,4 +102,134 @@ TEST_CASE("pathological regexes finish: automata, not backtracking") {
   auto hit = run_leakgate({"stdin", "-c", rules.string(), "--format", "json"}, input);
   CHECK(hit.exit_code == 1);
   CHECK(json::parse(hit.out).size() == 1);
+}
+
+TEST_CASE("files that shrink, grow, vanish and reappear during a scan never crash it or hide a stable key") {
+  // A writer thread churns 300 files (truncate, rewrite longer, unlink, recreate, swap a file for a
+  // directory) while the scanner runs over the same tree again and again. Whatever a churned file
+  // looks like when it is read, the run must end normally, name any file it could not read, and
+  // still find the one key that never changes.
+  KeyGen g(603);
+  lgtest::TempDir t;
+  const std::string stable = g.anthropic_api();
+  t.write("stable/key.txt", "k=" + stable + "\n");
+  const std::string filler(64 * 1024, 'z');
+  for (int i = 0; i < 300; ++i) t.write(numbered("churn/f", i), filler);
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    std::mt19937 rng(603);
+    const auto dir = t.path() / "churn";
+    while (!stop.load()) {
+      const auto p = dir / numbered("f", static_cast<long>(rng() % 300));
+      std::error_code ec;
+      switch (rng() % 5) {
+        case 0: ::truncate(p.c_str(), 0); break;
+        case 1: ::truncate(p.c_str(), static_cast<off_t>(rng() % (256 * 1024))); break;
+        case 2: std::filesystem::remove_all(p, ec); break;
+        case 3: std::filesystem::remove_all(p, ec); std::filesystem::create_directory(p, ec); break;
+        default: {
+          std::filesystem::remove_all(p, ec);
+          std::ofstream(p, std::ios::binary) << filler << filler;
+        }
+      }
+    }
+  });
+  int runs = 0, clean_exits = 0;
+  for (; runs < 15; ++runs) {
+    auto r = run_leakgate({"dir", t.path().string(), "--format", "json", "--no-redact"});
+    if (r.exit_code != 1) {
+      INFO(r.err);
+      CHECK(r.exit_code == 1);
+      continue;
+    }
+    const json f = json::parse(r.out);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0]["secret"] == stable);
+    // Anything reported on stderr is about a churned path, never the stable one.
+    CHECK(r.err.find("stable") == std::string::npos);
+    ++clean_exits;
+  }
+  stop = true;
+  writer.join();
+  CHECK(clean_exits == runs);
+}
+
+TEST_CASE("100,000 small files are all scanned, and keys among them all found") {
+  KeyGen g(604);
+  lgtest::TempDir t;
+  std::vector<std::string> keys;
+  for (int d = 0; d < 100; ++d) {
+    const auto dir = t.path() / numbered("d", d);
+    std::filesystem::create_directory(dir);
+    for (int i = 0; i < 1000; ++i) {
+      std::ofstream out(dir / numbered("f", i).append(".txt"), std::ios::binary);
+      out << "file " << d << "/" << i << "\n";
+      if (i == d * 7) {
+        keys.push_back(g.anthropic_api());
+        out << "key=" << keys.back() << "\n";
+      }
+    }
+  }
+  auto r = run_leakgate({"dir", t.path().string(), "--format", "json", "--stats"});
+  CHECK(r.exit_code == 1);
+  CHECK(json::parse(r.out).size() == keys.size());
+  CHECK(r.err.find("files=100000") != std::string::npos);
+}
+
+TEST_CASE("permission denied: the unreadable file and directory are named, the rest is scanned") {
+  // Root reads everything, so as root (CI) the scan runs as nobody via setpriv(1), the way an
+  // unprivileged user meets a tree it cannot fully read.
+  KeyGen g(605);
+  lgtest::TempDir t;
+  std::filesystem::permissions(t.path(), std::filesystem::perms::all);  // reachable by nobody
+  t.write("open/key.txt", "k=" + g.anthropic_api() + "\n");
+  t.write("closed-file.txt", "k=" + g.anthropic_api() + "\n");
+  t.write("closed-dir/inner.txt", "k=" + g.anthropic_api() + "\n");
+  namespace fs = std::filesystem;
+  for (const char* p : {"open", "closed-dir"}) fs::permissions(t.path() / p, fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec | fs::perms::group_read | fs::perms::group_exec);
+  fs::permissions(t.path() / "open" / "key.txt", fs::perms::owner_read | fs::perms::others_read | fs::perms::group_read);
+  fs::permissions(t.path() / "closed-file.txt", fs::perms::none);
+  fs::permissions(t.path() / "closed-dir", fs::perms::none);
+  std::vector<std::string> argv;
+  if (::geteuid() == 0) argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
+  argv.push_back(LEAKGATE_BINARY);
+  for (const std::string& a : std::vector<std::string>{"dir", t.path().string(), "--format", "json"}) argv.push_back(a);
+  auto r = lgtest::run_command(argv, "", {}, {{"LEAKGATE_NO_CACHE", "1"}});
+  fs::permissions(t.path() / "closed-dir", fs::perms::owner_all);  // so TempDir can clean up
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  const json f = json::parse(r.out);
+  REQUIRE(f.size() == 1);
+  CHECK(f[0]["file"] == "open/key.txt");
+  CHECK(r.err.find("closed-file.txt") != std::string::npos);
+  CHECK(r.err.find("closed-dir") != std::string::npos);
+  CHECK(r.err.find("ermission denied") != std::string::npos);
+}
+
+TEST_CASE("a rule file with 10,000 rules compiles into one database and every rule still matches") {
+  lgtest::TempDir t;
+  std::string toml;
+  std::string input;
+  for (int i = 0; i < 10000; ++i) {
+    const std::string n = std::to_string(i);
+    toml.append("[[rules]]\nid = \"r").append(n).append("\"\nregex = '''tok").append(n).append("_[a-f0-9]{24}\\b'''\n");
+    if (i % 1000 == 999) input.append("x tok").append(n).append("_0123456789abcdef01234567 y\n");
+  }
+  const auto rules = t.write("many.toml", toml);
+  // Hyperscan takes seconds to compile this many patterns; the cache makes the second run a load.
+  const std::map<std::string, std::string> env{{"LEAKGATE_CACHE_DIR", (t.path() / "cache").string()}};
+  auto r = run_leakgate({"stdin", "-c", rules.string(), "--format", "json"}, input, {}, env);
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  const json f = json::parse(r.out);
+  REQUIRE(f.size() == 10);
+  std::set<std::string> ids;
+  for (const auto& x : f) ids.insert(x["rule_id"].get<std::string>());
+  CHECK(ids.count("r999") == 1);
+  CHECK(ids.count("r9999") == 1);
+  auto again = run_leakgate({"stdin", "-c", rules.string(), "--format", "json", "--stats"}, input, {}, env);
+  CHECK(again.exit_code == 1);
+  CHECK(json::parse(again.out) == f);
+  CHECK(again.err.find("rules=10000") != std::string::npos);
+  CHECK(again.err.find("loaded from cache") != std::string::npos);
 }

@@ -78,6 +78,9 @@ class GitRepo {
   int tick_ = 0;
 };
 
+// prefix + i. Built with append: GCC 12 warns falsely (-Wstringop-overflow) on "literal" + to_string().
+inline std::string numbered(std::string prefix, long i) { return prefix.append(std::to_string(i)); }
+
 // The built-in rules, compiled once per test process.
 std::shared_ptr<const leakgate::CompiledRuleset> builtin_rules();
 

@@ -219,3 +219,34 @@ TEST_CASE("a read error mid-stream is reported, not swallowed") {
                       leakgate::ScanTarget{"f", {}}, out),
                   leakgate::ReadError);
 }
+
+TEST_CASE("a file that shrank or grew after it was measured is scanned as it is when read") {
+  // The directory walk sizes its buffer from fstat(); by the time it reads, the file may be
+  // shorter (EOF early) or longer (read on to the real EOF). Both must scan exactly what is read.
+  KeyGen g(14);
+  const std::string key = g.anthropic_api();
+  std::string grown(3u << 20, 'x');
+  for (size_t i = 0; i < grown.size(); i += 80) grown[i] = '\n';
+  grown += "\nk=" + key + "\n";
+  const std::string shrunk = "k=" + key + "\n";
+  leakgate::ContentScannerOptions o;
+  o.block_size = 1u << 20;
+  leakgate::ContentScanner scanner(lgtest::builtin_rules(), o);
+  for (const auto& [text, hint] : {std::pair{shrunk, uint64_t{5u << 20}}, std::pair{grown, uint64_t{10}},
+                                   std::pair{shrunk, uint64_t{0}}}) {
+    INFO("size " << text.size() << ", hint " << hint);
+    size_t pos = 0;
+    std::vector<leakgate::Finding> out;
+    const uint64_t n = scanner.scan_stream(
+        [&](char* buf, size_t want) {
+          const size_t take = std::min(want, text.size() - pos);
+          std::memcpy(buf, text.data() + pos, take);
+          pos += take;
+          return take;
+        },
+        leakgate::ScanTarget{"f", {}}, out, hint);
+    CHECK(n == text.size());
+    REQUIRE(count_rule(out, "anthropic-api-key") == 1);
+    CHECK(out[0].offset == text.size() - key.size() - 1);
+  }
+}

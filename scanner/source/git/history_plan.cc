@@ -142,6 +142,8 @@ class Planner {
   }
 
   HistoryPlan take() { return std::move(plan_); }
+  // Something of the history that could not be read: named in the report's errors, the rest goes on.
+  void unreadable(std::string what) { plan_.unreadable.push_back(std::move(what)); }
   uint64_t commits() const { return plan_.commits_walked; }
   uint64_t blobs() const { return plan_.blobs.size(); }
 
@@ -299,8 +301,10 @@ struct OidKeyEq {
 // Every commit reachable from `tips`, parents before children (ties: older commit first, then id),
 // so the first commit that holds a blob is the one that introduced it. Written out rather than
 // left to git_revwalk because a shallow clone's boundary commits name parents that are not in the
-// repository: here a missing parent simply ends that line of history.
-std::vector<git_oid> topological_commits(git_repository* repo, const std::vector<git_oid>& tips) {
+// repository: there a missing parent simply ends that line of history. Anywhere else a missing or
+// corrupt commit (a damaged pack) is named through `planner` and ends only its own line.
+std::vector<git_oid> topological_commits(git_repository* repo, const std::vector<git_oid>& tips, Planner& planner) {
+  const bool shallow = git_repository_is_shallow(repo) == 1;
   struct Node {
     git_oid id;
     int64_t time;
@@ -317,11 +321,14 @@ std::vector<git_oid> topological_commits(git_repository* repo, const std::vector
     if (index.count(id)) continue;
     git_commit* raw = nullptr;
     const int rc = git_commit_lookup(&raw, repo, &id);
-    if (rc == GIT_ENOTFOUND && std::find_if(tips.begin(), tips.end(), [&](const git_oid& t) {
-                                 return git_oid_equal(&t, &id);
-                               }) == tips.end())
+    if (rc == GIT_ENOTFOUND && shallow && std::find_if(tips.begin(), tips.end(), [&](const git_oid& t) {
+                                            return git_oid_equal(&t, &id);
+                                          }) == tips.end())
       continue;  // beyond a shallow boundary
-    if (rc < 0) throw Error(git_error_text(rc, "reading commit " + oid_hex(id)));
+    if (rc < 0) {
+      planner.unreadable(git_error_text(rc, "commit " + oid_hex(id)));
+      continue;
+    }
     GitCommit c(raw);
     const uint32_t n = static_cast<uint32_t>(nodes.size());
     index.emplace(id, n);
@@ -382,7 +389,10 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
   auto add = [&](const git_oid& id) {
     git_commit* c_raw = nullptr;
     const int rc = git_commit_lookup(&c_raw, repo, &id);
-    if (rc < 0) throw Error(git_error_text(rc, "reading commit " + oid_hex(id)));
+    if (rc < 0) {
+      planner.unreadable(git_error_text(rc, "commit " + oid_hex(id)));
+      return;
+    }
     GitCommit c(c_raw);
     planner.add_commit(c.get());
     if (options.on_progress && planner.commits() % 1024 == 0) options.on_progress(planner.commits(), planner.blobs());
@@ -449,11 +459,19 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
     }
     if (rc != GIT_ITEROVER) throw Error(git_error_text(rc, "listing references"));
     std::sort(names.begin(), names.end());  // deterministic plan whatever the ref storage order
-    for (const auto& n : names) tip(n.c_str());
+    // A ref whose commit cannot be read (a damaged pack) is named; the other refs are still scanned.
+    // Refs the user names (--branch) stay fatal: a typo must not pass as a clean scan.
+    for (const auto& n : names) {
+      try {
+        tip(n.c_str());
+      } catch (const Error& e) {
+        planner.unreadable(e.what());
+      }
+    }
     // A detached HEAD can hold commits no ref names.
     if (git_repository_head_detached(repo) == 1) tip("HEAD");
   }
-  for (const git_oid& id : topological_commits(repo, tips)) add(id);
+  for (const git_oid& id : topological_commits(repo, tips, planner)) add(id);
   return planner.take();
 }
 
