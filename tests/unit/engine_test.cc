@@ -232,8 +232,10 @@ TEST_CASE("a file that shrank or grew after it was measured is scanned as it is 
   leakgate::ContentScannerOptions o;
   o.block_size = 1u << 20;
   leakgate::ContentScanner scanner(lgtest::builtin_rules(), o);
-  for (const auto& [text, hint] : {std::pair{shrunk, uint64_t{5u << 20}}, std::pair{grown, uint64_t{10}},
-                                   std::pair{shrunk, uint64_t{0}}}) {
+  for (const auto& c : {std::pair{shrunk, uint64_t{5u << 20}}, std::pair{grown, uint64_t{10}},
+                        std::pair{shrunk, uint64_t{0}}}) {
+    const std::string& text = c.first;  // not a structured binding: clang 14 cannot capture those
+    const uint64_t hint = c.second;
     INFO("size " << text.size() << ", hint " << hint);
     size_t pos = 0;
     std::vector<leakgate::Finding> out;

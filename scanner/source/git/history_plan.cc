@@ -266,7 +266,21 @@ class Planner {
 // content is planned directly (when `plan_loose`), and nothing is returned.
 std::optional<git_oid> resolve(git_repository* repo, const char* refname, Planner& planner, bool plan_loose) {
   git_object* obj_raw = nullptr;
-  int rc = git_revparse_single(&obj_raw, repo, refname);
+  int rc = 0;
+  git_reference* ref_raw = nullptr;
+  if (git_reference_lookup(&ref_raw, repo, refname) == 0) {
+    // A ref name (what the ref listing gives): followed directly. git_revparse_single also does
+    // this, but libgit2 1.5 leaks the reference when the object it names is missing (damaged pack).
+    GitReference ref(ref_raw);
+    git_reference* resolved_raw = nullptr;
+    rc = git_reference_resolve(&resolved_raw, ref.get());
+    if (rc == 0) {
+      GitReference resolved(resolved_raw);
+      rc = git_object_lookup(&obj_raw, repo, git_reference_target(resolved.get()), GIT_OBJECT_ANY);
+    }
+  } else {
+    rc = git_revparse_single(&obj_raw, repo, refname);  // any other revision: `main~3`, an id
+  }
   if (rc < 0) throw Error(git_error_text(rc, "resolving '" + std::string(refname) + "'"));
   GitObject obj(obj_raw);
   git_object* peeled_raw = nullptr;
