@@ -45,7 +45,7 @@ int run_list(const RulesArgs& a) {
 }
 
 int run_check(const RulesArgs& a) {
-  const RuleConfig config = a.file.empty() ? load_builtin_config() : load_config_file(a.file);
+  const RuleConfig config = a.file.empty() ? load_builtin_config(/*with_examples=*/true) : load_config_file(a.file);
   const auto results = check_rules(config, a.seed, a.rounds);
   size_t bad = 0, exact = 0, prefilter = 0, re2only = 0, pathonly = 0;
   for (const auto& r : results) {

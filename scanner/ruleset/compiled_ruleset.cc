@@ -4,6 +4,7 @@
 #include <chrono>
 #include <climits>
 #include <map>
+#include <optional>
 
 #include "scanner/ruleset/database_cache.h"
 #include "scanner/util/error.h"
@@ -109,7 +110,7 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
   // The Hyperscan side is the expensive part (hundreds of ms for large rule sets): load it from the
   // cache when the same patterns were compiled before on this Hyperscan and CPU.
   DatabaseCache cache(options.cache_dir);
-  std::string key;
+  std::optional<DatabaseCache::Key> key;
   if (options.use_cache && cache.enabled()) {
     std::string material = "window=" + std::to_string(options.unbounded_window) + "\n";
     for (const auto& r : set->rules_) material += r.rule.regex + '\0' + (r.regex ? "r" : "p") + '\n';
@@ -117,7 +118,7 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     for (const Pending& p : pending) material += "re:" + p.re->pattern() + '\n';
     for (const auto& k : set->keywords_) material += "kw:" + k + '\n';
     key = cache.key(material);
-    if (auto hit = cache.load(key); hit && hit->rules.size() == set->rules_.size()) {
+    if (auto hit = cache.load(*key); hit && hit->rules.size() == set->rules_.size()) {
       for (size_t i = 0; i < hit->rules.size(); ++i) {
         auto& r = set->rules_[i];
         if (r.mode == EngineMode::kPathOnly) continue;
@@ -134,10 +135,10 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     for (const Pending& p : pending)
       if (std::string err = p.re->validate(); !err.empty()) throw Error(p.where + ": invalid regex: " + err);
     set->compile_database(options);
-    if (!key.empty()) {
+    if (key) {
       std::vector<CachedRuleMode> modes;
       for (const auto& r : set->rules_) modes.push_back({static_cast<int>(r.mode), r.window, r.bounded, r.mode_note});
-      cache.store(key, set->database_.get(), modes);
+      cache.store(*key, set->database_.get(), modes);
     }
   }
 

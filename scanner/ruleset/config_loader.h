@@ -12,8 +12,10 @@
 
 namespace leakgate {
 
-// The rule set compiled into the binary (rules/builtin.toml).
-RuleConfig load_builtin_config();
+// The rule set compiled into the binary (rules/builtin.toml). Scans do not need each rule's
+// examples and negatives (more than half the file), so by default they are left out before the
+// TOML is parsed; `rules check` and the tests ask for them.
+RuleConfig load_builtin_config(bool with_examples = false);
 
 // Parses `text` (from `origin`, used in messages and to resolve [extend] path). `[extend]
 // useDefault = true` merges the built-in rules underneath.

@@ -1,22 +1,55 @@
 #include "scanner/ruleset/database_cache.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
-#include "scanner/util/sha256.h"
+#include "scanner/source/fd_reader.h"
 
 namespace leakgate {
 
 namespace {
-constexpr char kMagic[] = "leakgate-hsdb-1\n";
+// v2: magic, u64 material length, material, u64 meta length, meta (JSON), serialized database.
+constexpr char kMagic[] = "leakgate-hsdb-2\n";
+
+bool take_u64(std::string_view& in, uint64_t& v) {
+  if (in.size() < 8) return false;
+  std::memcpy(&v, in.data(), 8);
+  in.remove_prefix(8);
+  return true;
 }
+
+void put_u64(std::string& out, uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
+
+// The whole file in one read (it is a few hundred KB to a few MB).
+std::optional<std::string> slurp(const std::filesystem::path& p) {
+  UniqueFd fd(::open(p.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::string data(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  try {
+    while (got < data.size()) {
+      const size_t n = read_fd(fd.get(), data.data() + got, data.size() - got);
+      if (n == 0) break;
+      got += n;
+    }
+  } catch (const ReadError&) {
+    return std::nullopt;
+  }
+  data.resize(got);
+  return data;
+}
+}  // namespace
 
 DatabaseCache::DatabaseCache(std::filesystem::path dir) {
   if (std::getenv("LEAKGATE_NO_CACHE")) return;
@@ -28,45 +61,51 @@ DatabaseCache::DatabaseCache(std::filesystem::path dir) {
   dir_ = dir;
 }
 
-std::string DatabaseCache::key(const std::string& material) const {
+DatabaseCache::Key DatabaseCache::key(const std::string& material) const {
   hs_platform_info_t plat{};
   hs_populate_platform(&plat);
   std::ostringstream k;
   k << hs_version() << '\n' << plat.tune << ' ' << plat.cpu_features << '\n' << material;
-  return sha256_hex(k.str());
+  Key key{{}, k.str()};
+  // Names the file only; load() compares the stored material, so a collision is just a miss.
+  char name[40];
+  std::snprintf(name, sizeof name, "%016zx-%zx", std::hash<std::string_view>{}(key.material), key.material.size());
+  key.name = name;
+  return key;
 }
 
-std::optional<CachedDatabase> DatabaseCache::load(const std::string& key) const {
+std::optional<CachedDatabase> DatabaseCache::load(const Key& key) const {
   if (!enabled()) return std::nullopt;
-  std::ifstream in(dir_ / (key + ".hsdb"), std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string data = ss.str();
+  const auto file = slurp(dir_ / (key.name + ".hsdb"));
+  if (!file) return std::nullopt;
+  std::string_view data = *file;
   const size_t magic = sizeof kMagic - 1;
-  if (data.size() < magic + 8 || data.compare(0, magic, kMagic) != 0) return std::nullopt;
-  uint64_t json_len = 0;
-  std::memcpy(&json_len, data.data() + magic, 8);
-  if (json_len > data.size() - magic - 8) return std::nullopt;
+  if (data.size() < magic || data.compare(0, magic, kMagic) != 0) return std::nullopt;
+  data.remove_prefix(magic);
+  uint64_t material_len = 0, json_len = 0;
+  if (!take_u64(data, material_len) || material_len > data.size()) return std::nullopt;
+  if (data.substr(0, material_len) != key.material) return std::nullopt;  // stale or colliding entry
+  data.remove_prefix(material_len);
+  if (!take_u64(data, json_len) || json_len > data.size()) return std::nullopt;
   CachedDatabase out;
   try {
-    const auto j = nlohmann::json::parse(data.substr(magic + 8, json_len));
+    const auto j = nlohmann::json::parse(data.substr(0, json_len));
     for (const auto& r : j.at("rules"))
       out.rules.push_back({r.at("mode").get<int>(), r.at("window").get<uint32_t>(), r.at("bounded").get<bool>(),
                            r.at("note").get<std::string>()});
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
-  const size_t db_off = magic + 8 + json_len;
-  if (db_off < data.size()) {
+  data.remove_prefix(json_len);
+  if (!data.empty()) {
     hs_database_t* db = nullptr;
-    if (hs_deserialize_database(data.data() + db_off, data.size() - db_off, &db) != HS_SUCCESS) return std::nullopt;
+    if (hs_deserialize_database(data.data(), data.size(), &db) != HS_SUCCESS) return std::nullopt;
     out.database.reset(db);
   }
   return out;
 }
 
-void DatabaseCache::store(const std::string& key, const hs_database_t* db, const std::vector<CachedRuleMode>& rules) const {
+void DatabaseCache::store(const Key& key, const hs_database_t* db, const std::vector<CachedRuleMode>& rules) const {
   if (!enabled()) return;
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
@@ -80,15 +119,16 @@ void DatabaseCache::store(const std::string& key, const hs_database_t* db, const
   size_t len = 0;
   if (db && hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return;
   std::string out(kMagic, sizeof kMagic - 1);
-  const uint64_t json_len = meta.size();
-  out.append(reinterpret_cast<const char*>(&json_len), 8);
+  put_u64(out, key.material.size());
+  out += key.material;
+  put_u64(out, meta.size());
   out += meta;
   if (bytes) {
     out.append(bytes, len);
     std::free(bytes);
   }
   // Write to a private temp file and rename: readers never see a half-written database.
-  std::string tmp = (dir_ / (key + ".tmp.XXXXXX")).string();
+  std::string tmp = (dir_ / (key.name + ".tmp.XXXXXX")).string();
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) return;
   bool ok = true;
@@ -101,7 +141,7 @@ void DatabaseCache::store(const std::string& key, const hs_database_t* db, const
     off += static_cast<size_t>(w);
   }
   ok = ::close(fd) == 0 && ok;
-  if (!ok || std::rename(tmp.c_str(), (dir_ / (key + ".hsdb")).c_str()) != 0) ::unlink(tmp.c_str());
+  if (!ok || std::rename(tmp.c_str(), (dir_ / (key.name + ".hsdb")).c_str()) != 0) ::unlink(tmp.c_str());
 }
 
 }  // namespace leakgate

@@ -1,9 +1,11 @@
 // A compiled rule set saved to disk: the serialized Hyperscan database plus each rule's engine
 // mode and window, so a later process (a git hook, a CI step) loads it in about a millisecond
 // instead of compiling for hundreds. The key covers everything the result depends on: every
-// pattern and flag, the window cap, the Hyperscan version and the CPU's features. A missing,
-// stale or corrupt file is a cache miss — never an error. Files hold patterns only (rules and
-// keywords), never scanned content, and are written 0600 and renamed into place.
+// pattern and flag, the window cap, the Hyperscan version and the CPU's features. That material is
+// stored in the file and compared byte for byte on load, so the file name only needs a cheap hash
+// (no cryptographic library initialised on the start-up path). A missing, stale, colliding or
+// corrupt file is a cache miss — never an error. Files hold patterns only (rules and keywords),
+// never scanned content, and are written 0600 and renamed into place.
 #pragma once
 
 #include <filesystem>
@@ -33,11 +35,15 @@ class DatabaseCache {
   // ~/.cache/leakgate); disabled when LEAKGATE_NO_CACHE is set or no directory can be found.
   explicit DatabaseCache(std::filesystem::path dir = {});
 
+  struct Key {
+    std::string name;      // file name stem: a hash of `material`
+    std::string material;  // the caller's description of the inputs, plus hs_version() and the platform
+  };
+
   bool enabled() const { return !dir_.empty(); }
-  // Key material: the caller's description of the inputs; hs_version() and the platform are added.
-  std::string key(const std::string& material) const;
-  std::optional<CachedDatabase> load(const std::string& key) const;
-  void store(const std::string& key, const hs_database_t* db, const std::vector<CachedRuleMode>& rules) const;
+  Key key(const std::string& material) const;
+  std::optional<CachedDatabase> load(const Key& key) const;
+  void store(const Key& key, const hs_database_t* db, const std::vector<CachedRuleMode>& rules) const;
 
  private:
   std::filesystem::path dir_;

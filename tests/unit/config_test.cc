@@ -21,7 +21,7 @@ std::shared_ptr<const CompiledRuleset> compile(const std::string& toml) {
 }  // namespace
 
 TEST_CASE("the built-in rule set holds the required rules and at least 30 in all") {
-  const RuleConfig cfg = load_builtin_config();
+  const RuleConfig cfg = load_builtin_config(/*with_examples=*/true);
   CHECK(cfg.rules.size() >= 30);
   for (const char* id : {"anthropic-api-key", "anthropic-admin-api-key", "anthropic-oauth-token",
                          "anthropic-oauth-refresh-token", "aws-access-key-id", "aws-secret-access-key",
@@ -39,8 +39,41 @@ TEST_CASE("the built-in rule set holds the required rules and at least 30 in all
   }
 }
 
+TEST_CASE("the built-in rules a scan loads (examples left out before parsing) are the full file's rules") {
+  const RuleConfig full = load_builtin_config(/*with_examples=*/true);
+  const RuleConfig scan = load_builtin_config();
+  REQUIRE(scan.rules.size() == full.rules.size());
+  auto same_allowlists = [](const std::vector<leakgate::Allowlist>& x, const std::vector<leakgate::Allowlist>& y) {
+    if (x.size() != y.size()) return false;
+    for (size_t i = 0; i < x.size(); ++i)
+      if (x[i].regexes != y[i].regexes || x[i].paths != y[i].paths || x[i].stopwords != y[i].stopwords ||
+          x[i].commits != y[i].commits || x[i].condition != y[i].condition || x[i].regex_target != y[i].regex_target)
+        return false;
+    return true;
+  };
+  CHECK(same_allowlists(scan.allowlists, full.allowlists));
+  size_t examples = 0;
+  for (size_t i = 0; i < full.rules.size(); ++i) {
+    const Rule &a = full.rules[i], &b = scan.rules[i];
+    INFO(a.id);
+    CHECK(b.id == a.id);
+    CHECK(b.description == a.description);
+    CHECK(b.regex == a.regex);
+    CHECK(b.path == a.path);
+    CHECK(b.secret_group == a.secret_group);
+    CHECK(b.entropy == a.entropy);
+    CHECK(b.keywords == a.keywords);
+    CHECK(b.tags == a.tags);
+    CHECK(same_allowlists(b.allowlists, a.allowlists));
+    CHECK(b.examples.empty());
+    CHECK(b.negatives.empty());
+    examples += a.examples.size() + a.negatives.size();
+  }
+  CHECK(examples > 4 * full.rules.size());
+}
+
 TEST_CASE("every built-in rule finds its examples and none of its look-alikes, over many seeds") {
-  const RuleConfig cfg = load_builtin_config();
+  const RuleConfig cfg = load_builtin_config(/*with_examples=*/true);
   for (uint64_t seed : {1u, 2u, 3u, 1234u, 99991u}) {
     for (const auto& r : check_rules(cfg, seed, 10)) {
       INFO(r.id << " seed " << seed);
