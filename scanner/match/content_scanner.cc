@@ -43,18 +43,7 @@ ContentScanner::ContentScanner(std::shared_ptr<const CompiledRuleset> rules, Con
   options_.block_size = std::max(options_.block_size, 4 * overlap_);
 }
 
-bool ContentScanner::path_exempt(std::string_view path) const {
-  const re2::StringPiece p(path.data(), path.size());
-  for (const auto& a : rules_->global_allowlists()) {
-    if (a.paths.empty()) continue;
-    // Only an allowlist that needs nothing but the path can exempt a file before it is read.
-    const bool path_alone = a.condition == AllowCondition::kOr ||
-                            (a.regexes.empty() && a.stopwords.empty() && a.commits.empty());
-    if (path_alone && std::any_of(a.paths.begin(), a.paths.end(), [&](const auto& re) { return RE2::PartialMatch(p, re->get()); }))
-      return true;
-  }
-  return false;
-}
+bool ContentScanner::path_exempt(std::string_view path) const { return rules_->path_exempt(path); }
 
 bool ContentScanner::rule_applies(const CompiledRule& r, std::string_view path) const {
   if (!r.path) return true;

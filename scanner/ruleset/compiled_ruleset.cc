@@ -231,4 +231,31 @@ HsScratch CompiledRuleset::make_scratch() const {
   return HsScratch(s);
 }
 
+bool CompiledRuleset::path_exempt(std::string_view path) const {
+  // Only an allowlist that needs nothing but the path can exempt a file before it is read.
+  auto path_alone = [](const CompiledAllowlist& a) {
+    return !a.paths.empty() &&
+           (a.condition == AllowCondition::kOr || (a.regexes.empty() && a.stopwords.empty() && a.commits.empty()));
+  };
+  std::call_once(exempt_once_, [&] {
+    auto set = std::make_unique<RE2::Set>(re2_options(), RE2::UNANCHORED);
+    bool ok = true;
+    size_t added = 0;
+    for (const auto& a : global_allowlists_)
+      if (path_alone(a))
+        for (const auto& p : a.paths) {
+          ok = set->Add(p->pattern(), nullptr) >= 0 && ok;
+          ++added;
+        }
+    if (ok && added > 0 && set->Compile()) exempt_paths_ = std::move(set);
+  });
+  const re2::StringPiece p(path.data(), path.size());
+  if (exempt_paths_) return exempt_paths_->Match(p, nullptr);
+  // No set (no such paths, or RE2 could not build one): one pattern at a time.
+  for (const auto& a : global_allowlists_)
+    if (path_alone(a) && std::any_of(a.paths.begin(), a.paths.end(), [&](const auto& re) { return RE2::PartialMatch(p, re->get()); }))
+      return true;
+  return false;
+}
+
 }  // namespace leakgate

@@ -8,9 +8,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
+
+#include <re2/set.h>
 
 #include "scanner/match/hyperscan_handles.h"
 #include "scanner/ruleset/lazy_regex.h"
@@ -77,6 +81,11 @@ class CompiledRuleset {
   // A scratch sized for this database, to be cloned per worker.
   HsScratch make_scratch() const;
 
+  // True if a global allowlist exempts `path` on the path alone (before the file is read). Every
+  // such path pattern is matched in one pass, as one RE2::Set built on first use: gitleaks' config
+  // has dozens, and trying them one by one cost several percent of a directory scan.
+  bool path_exempt(std::string_view path) const;
+
  private:
   std::vector<CompiledRule> rules_;
   std::vector<CompiledAllowlist> global_allowlists_;
@@ -87,6 +96,8 @@ class CompiledRuleset {
   uint32_t max_window_ = 0;
   double compile_ms_ = 0;
   bool from_cache_ = false;
+  mutable std::once_flag exempt_once_;
+  mutable std::unique_ptr<RE2::Set> exempt_paths_;  // null: no path-alone allowlist paths
 
   void compile_database(const CompileOptions& options);
 };
