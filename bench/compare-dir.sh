@@ -37,3 +37,6 @@ printf 'tree: %s (%s files, %s bytes), %s alternating runs, median wall time\n' 
 printf '%-48s %8.1f ms  ratio\n' "rg -uuu -c <anthropic pattern>" "$(echo "$rg_t*1000" | bc -l)"
 printf '%-48s %8.1f ms  %.2f\n' "leakgate dir (built-in rules)" "$(echo "$lg_t*1000" | bc -l)" "$(echo "$lg_t/$rg_t" | bc -l)"
 printf '%-48s %8.1f ms  %.2f\n' "leakgate dir -c gitleaks.toml (222 rules)" "$(echo "$gl_t*1000" | bc -l)" "$(echo "$gl_t/$rg_t" | bc -l)"
+# For bench/run-all.sh: name, leakgate ms, baseline ms, ratio.
+printf 'RESULT dir-builtin %.1f %.1f %.2f\n' "$(echo "$lg_t*1000" | bc -l)" "$(echo "$rg_t*1000" | bc -l)" "$(echo "$lg_t/$rg_t" | bc -l)"
+printf 'RESULT dir-gitleaks %.1f %.1f %.2f\n' "$(echo "$gl_t*1000" | bc -l)" "$(echo "$rg_t*1000" | bc -l)" "$(echo "$gl_t/$rg_t" | bc -l)"

@@ -42,3 +42,7 @@ printf '%-58s %9.2f s   %.2fx the floor, %.2fx log-p|rg\n' "leakgate git (every 
   "$(echo "$l/$f" | bc -l)" "$(echo "$l/$d" | bc -l)"
 printf '%-58s %9.2f s\n' "git log -p --all | rg 'sk-ant-'" "$d"
 printf 'leakgate peak RSS: %s MB\n' "$(echo "$rss/1024" | bc)"
+# For bench/run-all.sh: name, leakgate s, baseline s, ratio (and peak RSS in MB).
+printf 'RESULT git-floor %.2f %.2f %.2f\n' "$l" "$f" "$(echo "$l/$f" | bc -l)"
+printf 'RESULT git-logp %.2f %.2f %.2f\n' "$l" "$d" "$(echo "$l/$d" | bc -l)"
+printf 'RESULT git-rss %s\n' "$(echo "$rss/1024" | bc)"

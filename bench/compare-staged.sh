@@ -40,3 +40,6 @@ tracked=$(git -C "$dir" ls-files | wc -l)
 printf 'repo: %s (%s tracked files, 1 staged), %s alternating runs, median wall time\n' "$dir" "$tracked" "$runs"
 printf '%-40s %8s ms\n' "git diff --cached --name-only" "$(med "$tmp/git")"
 printf '%-40s %8s ms\n' "leakgate git --staged" "$(med "$tmp/lg")"
+# For bench/run-all.sh: name, leakgate ms, baseline ms, difference in ms.
+g=$(med "$tmp/git"); l=$(med "$tmp/lg")
+printf 'RESULT staged %s %s %.1f\n' "$l" "$g" "$(echo "$l - $g" | bc -l)"

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -113,7 +114,7 @@ HistoryPlan plan_staged(git_repository* repo) {
 
 class Progress {
  public:
-  Progress(bool enabled, uint64_t total) : enabled_(enabled), total_(total), t0_(std::chrono::steady_clock::now()) {
+  explicit Progress(bool enabled) : enabled_(enabled), t0_(std::chrono::steady_clock::now()) {
     if (enabled_) thread_ = std::thread([this] { loop(); });
   }
   ~Progress() {
@@ -127,6 +128,9 @@ class Progress {
     std::fputs("\r\x1b[K", stderr);
   }
   std::atomic<uint64_t> blobs{0}, bytes{0};
+  std::atomic<uint64_t> planned{0};      // blobs planned so far
+  std::atomic<uint64_t> commits{0};      // commits walked so far
+  std::atomic<bool> planning{true};      // the planner is still walking the history
   std::atomic<uint64_t> total_bytes{0};  // 0 until known
 
  private:
@@ -136,24 +140,85 @@ class Progress {
   }
   void draw() {
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
-    const uint64_t b = blobs.load(), n = bytes.load();
+    const uint64_t b = blobs.load(), n = bytes.load(), total = planned.load();
     const double rate = secs > 0 ? n / secs / 1e6 : 0;
-    const double eta = b > 0 ? secs * (static_cast<double>(total_) - b) / b : 0;
+    if (planning.load()) {  // the total is not known yet: no percentage, no ETA
+      std::fprintf(stderr, "\r\x1b[Kleakgate: walking the history: %llu commits, %llu blobs planned, %llu scanned, %.1f MB, %.1f MB/s",
+                   static_cast<unsigned long long>(commits.load()), static_cast<unsigned long long>(total),
+                   static_cast<unsigned long long>(b), n / 1e6, rate);
+      return;
+    }
+    const double eta = b > 0 ? secs * (static_cast<double>(total) - b) / b : 0;
     const uint64_t tb = total_bytes.load();
     const double eta_bytes = (tb && n) ? secs * (static_cast<double>(tb) - n) / n : eta;
     char of[32] = "";
     if (tb) std::snprintf(of, sizeof of, " of %.1f", tb / 1e6);
     std::fprintf(stderr, "\r\x1b[Kleakgate: %llu/%llu blobs (%.0f%%), %.1f%s MB, %.1f MB/s, ETA %.0fs",
-                 static_cast<unsigned long long>(b), static_cast<unsigned long long>(total_),
-                 total_ ? 100.0 * b / total_ : 100.0, n / 1e6, of, rate, std::max(0.0, eta_bytes));
+                 static_cast<unsigned long long>(b), static_cast<unsigned long long>(total),
+                 total ? 100.0 * b / total : 100.0, n / 1e6, of, rate, std::max(0.0, eta_bytes));
   }
   bool enabled_;
-  uint64_t total_;
   std::chrono::steady_clock::time_point t0_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
   std::thread thread_;
+};
+
+// The readers' work queue. The planner pushes blobs in plan order (all at once for a range or the
+// staged index; as it finds them for a whole history, so reading overlaps the walk) and closes it;
+// readers pop a few at a time. Each item keeps its commit's provenance by pointer into a deque,
+// which never moves its elements as it grows.
+class BlobFeed {
+ public:
+  struct Item {
+    BlobTask task;
+    const GitProvenance* prov = nullptr;
+  };
+
+  // `commits`: every commit planned so far (the planner's list; only the new tail is copied).
+  void push(std::vector<BlobTask>& tasks, const std::vector<GitProvenance>& commits) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      for (size_t i = commits_.size(); i < commits.size(); ++i) commits_.push_back(commits[i]);
+      for (auto& t : tasks) {
+        const GitProvenance* p = &commits_[t.commit];
+        items_.push_back(Item{std::move(t), p});
+      }
+      pushed_ += tasks.size();
+    }
+    cv_.notify_all();
+  }
+  void close() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+  // Up to `max` items into `out`; false once the feed is closed and empty.
+  bool pop(std::vector<Item>& out, size_t max) {
+    out.clear();
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return !items_.empty() || closed_; });
+    while (!items_.empty() && out.size() < max) {
+      out.push_back(std::move(items_.front()));
+      items_.pop_front();
+    }
+    return !out.empty();
+  }
+  uint64_t pushed() const {
+    std::lock_guard<std::mutex> l(mu_);
+    return pushed_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<GitProvenance> commits_;
+  std::deque<Item> items_;
+  uint64_t pushed_ = 0;
+  bool closed_ = false;
 };
 
 struct WorkerOut {
@@ -209,32 +274,33 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   const std::string gitdir = git_repository_path(repo.get());
   const bool subtract = options.staged || options.history.introduced_only();
   HistoryOptions history = options.history;
-  if (options.progress)
-    history.on_progress = [](uint64_t commits, uint64_t blobs) {
-      std::fprintf(stderr, "\r\x1b[Kleakgate: planning: %llu commits, %llu unique blobs",
-                   static_cast<unsigned long long>(commits), static_cast<unsigned long long>(blobs));
-    };
-  HistoryPlan plan = options.staged ? plan_staged(repo.get()) : plan_history(repo.get(), history);
-  repo.reset();
-  if (options.shard_count > 1) {
-    // Deterministic share of the unique blobs: by blob id, so N machines planning the same history
-    // split the reading and scanning between them without talking to each other.
-    std::erase_if(plan.blobs, [&](const BlobTask& t) {
-      uint64_t h;
-      std::memcpy(&h, t.blob.id, sizeof h);
-      return h % options.shard_count != options.shard_index;
-    });
-  }
-  const double plan_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  // Deterministic share of the unique blobs: by blob id, so N machines planning the same history
+  // split the reading and scanning between them without talking to each other.
+  auto in_shard = [&](const BlobTask& t) {
+    if (options.shard_count <= 1) return true;
+    uint64_t h;
+    std::memcpy(&h, t.blob.id, sizeof h);
+    return h % options.shard_count == options.shard_index;
+  };
+  BlobFeed feed;
+  Progress progress(options.progress);
+  if (options.progress) history.on_progress = [&](uint64_t commits, uint64_t) { progress.commits = commits; };
+  std::vector<git_oid> planned_ids;  // for the progress line's byte total only
+  auto hand_over = [&](std::vector<BlobTask>& tasks, const std::vector<GitProvenance>& commits) {
+    std::erase_if(tasks, [&](const BlobTask& t) { return !in_shard(t); });
+    if (options.progress)
+      for (const auto& t : tasks) planned_ids.push_back(t.blob);
+    progress.planned += tasks.size();
+    feed.push(tasks, commits);
+  };
+  // A whole history streams: readers start on the first blobs while the walk goes on.
+  const bool stream = !options.staged && !options.history.introduced_only();
+  if (stream) history.on_blobs = hand_over;
 
-  const unsigned threads = std::max<unsigned>(
-      1, std::min<unsigned>(options.threads ? options.threads : std::thread::hardware_concurrency(),
-                            static_cast<unsigned>(std::max<size_t>(1, plan.blobs.size() / 8))));
+  const unsigned threads =
+      std::max<unsigned>(1, options.threads ? options.threads : std::thread::hardware_concurrency());
   std::vector<WorkerOut> outs(threads);
-  std::atomic<size_t> next{0};
   std::mutex error_mu;
-  Progress progress(options.progress, plan.blobs.size());
-
   auto worker = [&](WorkerOut& out) {
     git_repository* r_raw = nullptr;
     if (git_repository_open(&r_raw, gitdir.c_str()) < 0) {
@@ -286,12 +352,11 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
     };
 
     constexpr size_t kBatch = 16;
-    for (;;) {
-      const size_t begin = next.fetch_add(kBatch);
-      if (begin >= plan.blobs.size()) break;
-      const size_t end = std::min(begin + kBatch, plan.blobs.size());
-      for (size_t i = begin; i < end; ++i) {
-        const BlobTask& t = plan.blobs[i];
+    std::vector<BlobFeed::Item> batch;
+    while (feed.pop(batch, kBatch)) {
+      for (const BlobFeed::Item& item : batch) {
+        const BlobTask& t = item.task;
+        const GitProvenance& prov = *item.prov;
         if (options.max_blob_size) {
           size_t size = 0;
           git_object_t type;
@@ -310,7 +375,6 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
           continue;
         }
         const std::string_view data(static_cast<const char*>(git_odb_object_data(obj.get())), git_odb_object_size(obj.get()));
-        const GitProvenance& prov = plan.commits[t.commit];
         found.clear();
         scanner.scan_buffer(data, ScanTarget{t.path, prov.commit}, found);
         out.stats.bytes += data.size();
@@ -354,6 +418,23 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
     }
   };
 
+  std::vector<std::thread> pool;
+  for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker, std::ref(outs[i]));
+  // Plan on this thread while the workers read. Whatever happens, close the feed and join them.
+  HistoryPlan plan;
+  try {
+    plan = options.staged ? plan_staged(repo.get()) : plan_history(repo.get(), history);
+    if (!stream) hand_over(plan.blobs, plan.commits);
+  } catch (...) {
+    feed.close();
+    for (auto& th : pool) th.join();
+    throw;
+  }
+  repo.reset();
+  feed.close();
+  progress.planning = false;
+  const double plan_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
   for (const std::string& u : plan.unreadable) {
     InputError e{u, "unreadable: what lies under it was not scanned"};
     if (options.on_error) options.on_error(e);
@@ -361,7 +442,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
     ++outs[0].stats.unreadable;
   }
   // The total size for the progress line, learnt from object headers on the side (cheap: no
-  // inflating), only when someone is watching.
+  // inflating), only when someone is watching, once the plan is complete.
   std::thread sizer;
   if (options.progress) {
     sizer = std::thread([&] {
@@ -372,16 +453,14 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
       if (git_repository_odb(&odb, r) < 0) return;
       GitOdb odb_guard(odb);
       uint64_t total = 0;
-      for (size_t i = 0; i < plan.blobs.size() && progress.blobs.load() < plan.blobs.size(); ++i) {
+      for (size_t i = 0; i < planned_ids.size() && progress.blobs.load() < planned_ids.size(); ++i) {
         size_t size = 0;
         git_object_t type;
-        if (git_odb_read_header(&size, &type, odb, &plan.blobs[i].blob) == 0) total += size;
+        if (git_odb_read_header(&size, &type, odb, &planned_ids[i]) == 0) total += size;
       }
       progress.total_bytes = total;
     });
   }
-  std::vector<std::thread> pool;
-  for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker, std::ref(outs[i]));
   for (auto& th : pool) th.join();
   if (sizer.joinable()) sizer.join();
 
@@ -407,7 +486,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   std::sort(sum.too_large.begin(), sum.too_large.end());
   std::sort(sum.missing.begin(), sum.missing.end());
   sum.commits = plan.commits_walked;
-  sum.blobs = plan.blobs.size();
+  sum.blobs = feed.pushed();
   sum.gitlinks = plan.gitlinks;
   sum.plan_seconds = plan_seconds;
   result.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

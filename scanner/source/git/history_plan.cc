@@ -145,7 +145,15 @@ class Planner {
   // Something of the history that could not be read: named in the report's errors, the rest goes on.
   void unreadable(std::string what) { plan_.unreadable.push_back(std::move(what)); }
   uint64_t commits() const { return plan_.commits_walked; }
-  uint64_t blobs() const { return plan_.blobs.size(); }
+  uint64_t blobs() const { return streamed_ + plan_.blobs.size(); }
+  size_t pending_blobs() const { return plan_.blobs.size(); }
+  // Hands the blobs planned so far to `sink` (which moves them out).
+  void flush(const std::function<void(std::vector<BlobTask>&, const std::vector<GitProvenance>&)>& sink) {
+    if (plan_.blobs.empty()) return;
+    streamed_ += plan_.blobs.size();
+    sink(plan_.blobs, plan_.commits);
+    plan_.blobs.clear();
+  }
 
  private:
   void add_blob(const git_oid& id, const std::string& path, uint32_t commit, std::vector<git_oid> parents) {
@@ -203,6 +211,9 @@ class Planner {
       }
       const bool is_tree = mode == GIT_FILEMODE_TREE;
       if (!is_tree && !is_blob_mode(mode)) continue;
+      // Whole history: most entries of most commits were planned under an earlier commit; skip
+      // them before any path is built (this loop is where planning spends its own time).
+      if (!range_ && (is_tree ? seen_trees_.contains(*id) : seen_.contains(*id))) continue;
       // Unchanged against some parent: nothing under this entry is introduced here.
       std::vector<const git_tree_entry*> pe(parents.size(), nullptr);
       bool unchanged = false;
@@ -260,6 +271,7 @@ class Planner {
   OidSet removed_;     // blobs a parent had at a path this tree changed or dropped
   OidSet seen_;        // blobs planned
   OidSet seen_trees_;  // trees whose every blob is planned
+  uint64_t streamed_ = 0;  // blobs already handed over by flush()
 };
 
 // Resolves a ref or revision to the commit it names. A tag of a tree or a blob has no commit: its
@@ -399,6 +411,8 @@ HistoryPlan plan_tree_against(git_repository* repo, const git_tree* tree, const 
 
 HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
   const bool range = options.introduced_only();
+  const bool stream = !range && options.on_blobs;
+  constexpr size_t kStreamBatch = 256;
   Planner planner(repo, range);
   auto add = [&](const git_oid& id) {
     git_commit* c_raw = nullptr;
@@ -410,6 +424,7 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
     GitCommit c(c_raw);
     planner.add_commit(c.get());
     if (options.on_progress && planner.commits() % 1024 == 0) options.on_progress(planner.commits(), planner.blobs());
+    if (stream && planner.pending_blobs() >= kStreamBatch) planner.flush(options.on_blobs);
   };
 
   if (range) {
@@ -486,6 +501,7 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
     if (git_repository_head_detached(repo) == 1) tip("HEAD");
   }
   for (const git_oid& id : topological_commits(repo, tips, planner)) add(id);
+  if (stream) planner.flush(options.on_blobs);
   return planner.take();
 }
 

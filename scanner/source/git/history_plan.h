@@ -47,6 +47,11 @@ struct HistoryOptions {
   bool introduced_only() const { return !range.empty() || !include.empty(); }
   // Called now and then while planning (commits walked, unique blobs so far): progress display.
   std::function<void(uint64_t commits, uint64_t blobs)> on_progress;
+  // Whole-history mode only: when set, blobs are handed over as they are planned (in plan order,
+  // a batch at a time, moved out of `blobs`) with every commit planned so far, instead of all at
+  // the end, so reading can start while the history is still being walked. The returned plan
+  // then holds no blobs. Range mode ignores it (a later commit can still change an earlier task).
+  std::function<void(std::vector<BlobTask>& blobs, const std::vector<GitProvenance>& commits)> on_blobs;
 };
 
 // Throws Error for a bad ref or range, or when the walk itself fails.
