@@ -86,6 +86,12 @@ TEST_CASE("git: every ref is scanned â€” unmerged branches and annotated tags â€
   const json feat = scan(repo, {"--branch", "feature"}, 1);
   REQUIRE(feat.size() == 1);
   CHECK(feat[0]["secret"] == kb);
+  // A branch that does not exist is an error (exit 2, named), not a clean scan; the readers that
+  // were already waiting for blobs stop cleanly.
+  auto typo = run_leakgate({"git", repo.path().string(), "--branch", "featur"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("featur") != std::string::npos);
+  CHECK(typo.out.empty());
 }
 
 TEST_CASE("git: an evil merge's own content is found and credited to the merge") {
