@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 
+#include "scanner/ruleset/context_prefix.h"
 #include "scanner/ruleset/database_cache.h"
 #include "scanner/util/error.h"
 
@@ -99,8 +100,23 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
       if (inserted) set->keywords_.push_back(k);
       cr.keyword_ids.push_back(it->second);
     }
-    if (rule.regex.empty()) cr.mode = EngineMode::kPathOnly;
-    else cr.regex = lazy(rule.regex, where, pending);
+    if (rule.regex.empty()) {
+      cr.mode = EngineMode::kPathOnly;
+    } else {
+      std::string confirm = rule.regex;
+      if (options.strip_context) {
+        if (auto split = split_leading_context(rule.regex)) {
+          // An allowlist that looks at the whole match needs the match to start where it did.
+          auto on_match = [](const Allowlist& a) { return a.regex_target == RegexTarget::kMatch && !a.regexes.empty(); };
+          const bool match_checked = std::any_of(rule.allowlists.begin(), rule.allowlists.end(), on_match) ||
+                                     std::any_of(config.allowlists.begin(), config.allowlists.end(), on_match);
+          cr.hs_pattern = split->rest;
+          if (split->lazy && !split->top_level_alternation && split->capture_groups > 0 && !match_checked)
+            confirm = split->rest;
+        }
+      }
+      cr.regex = lazy(confirm, where, pending);
+    }
     cr.rule = std::move(rule);
     set->rules_.push_back(std::move(cr));
   }
@@ -112,8 +128,12 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
   DatabaseCache cache(options.cache_dir);
   std::optional<DatabaseCache::Key> key;
   if (options.use_cache && cache.enabled()) {
-    std::string material = "window=" + std::to_string(options.unbounded_window) + "\n";
-    for (const auto& r : set->rules_) material += r.rule.regex + '\0' + (r.regex ? "r" : "p") + '\n';
+    // Bump when what compile_database() derives from the same rules changes.
+    constexpr int kCompileRevision = 2;
+    std::string material = "revision=" + std::to_string(kCompileRevision) + " window=" +
+                           std::to_string(options.unbounded_window) + "\n";
+    for (const auto& r : set->rules_)
+      material += r.rule.regex + '\0' + r.hs_pattern + '\0' + (r.regex ? "r" : "p") + '\n';
     // Every RE2 pattern too: a hit means all of them were validated when the entry was written.
     for (const Pending& p : pending) material += "re:" + p.re->pattern() + '\n';
     for (const auto& k : set->keywords_) material += "kw:" + k + '\n';
@@ -169,6 +189,12 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
     }
     cr.bounded = cr.mode != EngineMode::kRe2Only && width != UINT_MAX;
     cr.window = cr.bounded ? std::min<uint32_t>(width, options.unbounded_window) : options.unbounded_window;
+    // The window above is the whole regex's width; the database may hold it without its leading
+    // context, in the same mode, when Hyperscan takes that form too.
+    if (!cr.hs_pattern.empty() &&
+        (cr.mode == EngineMode::kRe2Only ||
+         !hs_accepts(cr.hs_pattern, cr.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0, nullptr, nullptr)))
+      cr.hs_pattern.clear();
   }
   // One database for all rules and keywords. hs_expression_info accepts a few patterns that the
   // full compile then rejects ("pattern too large"): demote the named rule a step and try again.
@@ -178,7 +204,7 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
     for (uint32_t i = 0; i < rules_.size(); ++i) {
       const auto& r = rules_[i];
       if (r.mode != EngineMode::kExact && r.mode != EngineMode::kPrefilter) continue;
-      patterns.push_back(r.rule.regex);
+      patterns.push_back(r.hs_pattern.empty() ? r.rule.regex : r.hs_pattern);
       flags.push_back(r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0);
       ids.push_back(i);
     }

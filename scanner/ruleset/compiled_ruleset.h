@@ -43,7 +43,8 @@ struct CompiledRule {
   Rule rule;
   EngineMode mode = EngineMode::kExact;
   std::string mode_note;             // why Hyperscan did not take it exactly, if it did not
-  std::unique_ptr<LazyRegex> regex;  // null for path-only rules
+  std::unique_ptr<LazyRegex> regex;  // null for path-only rules; may lack leading context (see context_prefix.h)
+  std::string hs_pattern;            // what the database holds for this rule; empty: rule.regex
   std::unique_ptr<LazyRegex> path;   // null: every path
   uint32_t window = 0;               // longest match, capped: how far before a hit RE2 looks
   bool bounded = true;               // false: the regex has no maximum width (window is the cap)
@@ -58,6 +59,9 @@ struct CompileOptions {
   // Load and save the compiled database in the on-disk cache (see database_cache.h).
   bool use_cache = true;
   std::string cache_dir;  // empty: the default location
+  // Drop a rule's leading optional context (`[\w.-]{0,50}?`) where that cannot change what is
+  // found (context_prefix.h). Off only to test that claim.
+  bool strip_context = true;
 };
 
 class CompiledRuleset {

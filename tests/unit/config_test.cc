@@ -1,10 +1,12 @@
 // Rule configuration: gitleaks' format, extension, allowlists, and errors that name the problem.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 #include "scanner/ruleset/config_loader.h"
+#include "scanner/ruleset/context_prefix.h"
 #include "scanner/ruleset/rule_check.h"
 #include "scanner/util/error.h"
 #include "support/test_support.h"
@@ -256,4 +258,78 @@ TEST_CASE("the compiled-database cache: hit after a miss, and a corrupt or stale
   RuleConfig changed = cfg;
   changed.rules.pop_back();
   CHECK_FALSE(CompiledRuleset::compile(changed, o)->from_cache());
+}
+
+TEST_CASE("leading context is split off only where the regex starts with it") {
+  using leakgate::split_leading_context;
+  auto s = split_leading_context(R"((?i)[\w.-]{0,50}?(?:twitter)(?:[ \t\w.-]{0,20})([a-z0-9]{50}))");
+  REQUIRE(s);
+  CHECK(s->rest == R"((?i)(?:twitter)(?:[ \t\w.-]{0,20})([a-z0-9]{50}))");
+  CHECK(s->lazy);
+  CHECK_FALSE(s->top_level_alternation);
+  CHECK(s->capture_groups == 1);
+  auto greedy = split_leading_context(R"([^\]x]{0,9}key=(\d+)|other)");
+  REQUIRE(greedy);
+  CHECK(greedy->rest == R"(key=(\d+)|other)");
+  CHECK_FALSE(greedy->lazy);
+  CHECK(greedy->top_level_alternation);
+  auto ungreedy = split_leading_context(R"((?U)\w*?k(v))");
+  REQUIRE(ungreedy);
+  CHECK_FALSE(ungreedy->lazy);  // U swaps: `*?` is greedy here
+  CHECK(split_leading_context(R"((?P<n>x)[a-z]{0,5}?y)") == std::nullopt);  // starts with a group
+  CHECK(split_leading_context(R"([a-z]{1,5}?y)") == std::nullopt);          // the prefix is required
+  CHECK(split_leading_context(R"((?i)[a-z]{0,5}?)") == std::nullopt);       // nothing left
+  CHECK(split_leading_context(R"((?:ab)[a-z]*y)") == std::nullopt);         // not a flags group
+  auto named = split_leading_context(R"(.*?(?P<k>[a-f0-9]{32})(?:x|y))");
+  REQUIRE(named);
+  CHECK(named->capture_groups == 1);
+  CHECK_FALSE(named->top_level_alternation);
+}
+
+TEST_CASE("gitleaks' rules find exactly the same secrets with their leading context split off") {
+  // Lines built from each rule's own keywords, with identifier-like text before the keyword (what
+  // the `[\w.-]{0,50}?` prefix consumes), assorted separators and quotes, and random values.
+  const RuleConfig cfg = load_config_file(LEAKGATE_SHARED_DIR "/data/gitleaks/gitleaks.toml");
+  CompileOptions plain;
+  plain.use_cache = false;
+  plain.strip_context = false;
+  CompileOptions stripped = plain;
+  stripped.strip_context = true;
+  auto a = CompiledRuleset::compile(cfg, plain);
+  auto b = CompiledRuleset::compile(cfg, stripped);
+  size_t split = 0;
+  for (const auto& r : b->rules()) split += r.hs_pattern.empty() ? 0 : 1;
+  CHECK(split >= 90);  // about half of gitleaks' rules start with the prefix
+  KeyGen g(31);
+  const char* seps[] = {"=", " = ", ": ", ":=", " => ", "\t=\t", ":::=", "?="};
+  const char* quotes[] = {"", "\"", "'", "`"};
+  const char* values[] = {"alnum", "hex", "lalnum", "b64url", "digit"};
+  std::string text;
+  size_t line = 0;
+  for (int round = 0; round < 12; ++round) {
+    for (const auto& r : cfg.rules) {
+      for (const auto& k : r.keywords) {
+        std::string l = g.random("alnum", line % 57);
+        if (line % 3 == 0) l += (line % 2 ? "-" : ".");
+        l += k;
+        l += g.random("lower", line % 4);
+        l += seps[line % 8];
+        const char* q = quotes[line % 4];
+        l += q;
+        l += g.random(values[line % 5], 10 + (line * 7) % 60);
+        l += q;
+        l += "\n";
+        text += l;
+        ++line;
+      }
+    }
+  }
+  auto key = [](const leakgate::Finding& f) { return f.rule_id + "@" + std::to_string(f.offset) + "=" + f.secret; };
+  std::vector<std::string> fa, fb;
+  for (const auto& f : scan_text(text, 0, a, "config.env")) fa.push_back(key(f));
+  for (const auto& f : scan_text(text, 0, b, "config.env")) fb.push_back(key(f));
+  std::sort(fa.begin(), fa.end());
+  std::sort(fb.begin(), fb.end());
+  CHECK(fa.size() > 200);  // the corpus exercises the rules
+  CHECK(fa == fb);
 }

@@ -1,0 +1,32 @@
+// Leading context in a rule regex: gitleaks writes about half its rules as
+// `(?i)[\w.-]{0,50}?(?:twitter)…(secret)…`, where `[\w.-]{0,50}?` only lets the match start up to
+// 50 identifier bytes before the keyword. That prefix is what makes those rules slow in both
+// engines (a counted repeat at the front of an unanchored search), and it never changes what is
+// found:
+// - Hyperscan reports match *ends*; `X{0,n}Y` and `Y` end at exactly the same offsets, so the
+//   database can hold `Y` (greedy or lazy prefix alike).
+// - RE2 extracts captures with leftmost-first semantics. With a *lazy* prefix over a character
+//   class, no top-level `|`, and the secret in a capture group after it, the leftmost match of
+//   `X{0,n}?Y` is the prefix followed by the leftmost match of `Y`, so the groups are the same.
+//   The match as a whole starts later, so a rule checked by a `regexTarget = "match"` allowlist
+//   keeps its prefix for RE2.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace leakgate {
+
+struct ContextSplit {
+  std::string rest;       // the regex without the prefix (leading flags such as `(?i)` kept)
+  bool lazy = false;      // the prefix repetition was lazy (and no `U` flag inverts it)
+  bool top_level_alternation = false;  // `rest` has a `|` outside any group
+  int capture_groups = 0;              // capturing groups in `rest`
+};
+
+// The regex with its leading optional context removed: an optional flags group, then a character
+// class (`[…]`, `\w`-style or `.`) repeated `{0,n}`, `*` or `?`, lazily or not. nullopt when the
+// regex does not start that way or nothing would be left.
+std::optional<ContextSplit> split_leading_context(const std::string& regex);
+
+}  // namespace leakgate
