@@ -19,10 +19,13 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ctest --test-dir build-san --output-on-failure -j "$(nproc)"
 
 [ "$secs" -gt 0 ] || exit 0
-# Fuzz smoke: each target from its committed seeds for $secs seconds, new inputs in a scratch
-# corpus so the tree stays clean. A crash input is kept in build-san/ and fails the run.
+# Fuzz smoke: each target from its committed seeds for $secs seconds. New inputs go to a scratch
+# corpus outside the tree (fuzzed inputs are full of key-shaped strings, and `leakgate dir .` must
+# stay clean). A crash input is kept in build-san/ and fails the run.
+scratch_root=$(mktemp -d)
+trap 'rm -rf "$scratch_root"' EXIT
 for t in fuzz_config fuzz_match fuzz_report fuzz_api; do
-  scratch="build-san/fuzz-corpus/$t"
+  scratch="$scratch_root/$t"
   mkdir -p "$scratch"
   echo "== fuzz smoke: $t, ${secs}s" >&2
   ./build-san/tests/fuzz/"$t" -max_total_time="$secs" -max_len=65536 -timeout=10 \
