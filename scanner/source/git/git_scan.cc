@@ -418,8 +418,12 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
     }
   };
 
+  // While this thread plans, one core is the planner's: start one reader fewer, and the last one
+  // when planning is done. (Oversubscribed, the planner and the readers slowed each other down
+  // more than the overlap gained: 3.6 s against 3.0 s on the synthetic history, 2 cores.)
   std::vector<std::thread> pool;
-  for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker, std::ref(outs[i]));
+  const unsigned early = stream && threads > 1 ? threads - 1 : threads;
+  for (unsigned i = 0; i < early; ++i) pool.emplace_back(worker, std::ref(outs[i]));
   // Plan on this thread while the workers read. Whatever happens, close the feed and join them.
   HistoryPlan plan;
   try {
@@ -433,6 +437,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   repo.reset();
   feed.close();
   progress.planning = false;
+  for (unsigned i = early; i < threads; ++i) pool.emplace_back(worker, std::ref(outs[i]));
   const double plan_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   for (const std::string& u : plan.unreadable) {
