@@ -422,8 +422,10 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   // when planning is done. (Oversubscribed, the planner and the readers slowed each other down
   // more than the overlap gained: 3.6 s against 3.0 s on the synthetic history, 2 cores.)
   std::vector<std::thread> pool;
-  const unsigned early = stream && threads > 1 ? threads - 1 : threads;
-  for (unsigned i = 0; i < early; ++i) pool.emplace_back(worker, std::ref(outs[i]));
+  auto start_readers = [&](unsigned n) {
+    for (unsigned i = static_cast<unsigned>(pool.size()); i < n; ++i) pool.emplace_back(worker, std::ref(outs[i]));
+  };
+  if (stream) start_readers(threads > 1 ? threads - 1 : 1);
   // Plan on this thread while the workers read. Whatever happens, close the feed and join them.
   HistoryPlan plan;
   try {
@@ -437,7 +439,10 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   repo.reset();
   feed.close();
   progress.planning = false;
-  for (unsigned i = early; i < threads; ++i) pool.emplace_back(worker, std::ref(outs[i]));
+  // A range or the staged index is planned whole first: a pre-commit with one staged file needs
+  // one reader, not one repository opened per core.
+  start_readers(stream ? threads
+                       : std::min<unsigned>(threads, static_cast<unsigned>(std::max<uint64_t>(1, feed.pushed() / 8))));
   const double plan_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
   for (const std::string& u : plan.unreadable) {
