@@ -13,12 +13,13 @@ BlockMatcher::BlockMatcher(std::shared_ptr<const CompiledRuleset> rules)
       hits_(nrules_),
       keyword_seen_(rules_->keywords().size(), 0) {}
 
+int BlockMatcher::on_keyword(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) noexcept {
+  static_cast<BlockMatcher*>(ctx)->keyword_seen_[id] = 1;
+  return 0;
+}
+
 int BlockMatcher::on_hit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) noexcept {
   auto* self = static_cast<BlockMatcher*>(ctx);
-  if (id >= self->nrules_) {
-    self->keyword_seen_[id - self->nrules_] = 1;
-    return 0;
-  }
   ++self->stats_.hs_hits;
   const uint32_t window = self->rules_->rules()[id].window;
   const uint64_t from = to > window ? to - window : 0;
@@ -39,8 +40,19 @@ int BlockMatcher::on_hit(unsigned id, unsigned long long, unsigned long long to,
   return 0;
 }
 
-bool BlockMatcher::keyword_gate(const CompiledRule& r) const {
+bool BlockMatcher::keyword_gate(const CompiledRule& r, std::string_view block) {
   if (r.keyword_ids.empty()) return true;
+  if (!keywords_scanned_) {
+    // First rule with keywords to need them in this block: one pass of the keyword database.
+    keywords_scanned_ = true;
+    std::fill(keyword_seen_.begin(), keyword_seen_.end(), 0);
+    if (const hs_database_t* kdb = rules_->keyword_database()) {
+      ++stats_.keyword_scans;
+      hs_error_t rc = hs_scan(kdb, block.data(), static_cast<unsigned>(block.size()), 0, scratch_.get(), &on_keyword, this);
+      if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+        throw Error("Hyperscan keyword scan failed (error " + std::to_string(rc) + ")");
+    }
+  }
   for (uint32_t k : r.keyword_ids)
     if (keyword_seen_[k]) return true;
   return false;
@@ -50,7 +62,7 @@ void BlockMatcher::scan(std::string_view block, std::vector<RawMatch>& out) {
   if (block.size() >= (uint64_t{1} << 32)) throw Error("internal: block of 4 GiB or more passed to Hyperscan");
   ++stats_.blocks;
   stats_.bytes += block.size();
-  std::fill(keyword_seen_.begin(), keyword_seen_.end(), 0);
+  keywords_scanned_ = false;
   touched_.clear();
   if (const hs_database_t* db = rules_->database()) {
     hs_error_t rc = hs_scan(db, block.data(), static_cast<unsigned>(block.size()), 0, scratch_.get(), &on_hit, this);
@@ -60,7 +72,7 @@ void BlockMatcher::scan(std::string_view block, std::vector<RawMatch>& out) {
   for (uint32_t id : touched_) {
     auto& ranges = hits_[id];
     const CompiledRule& r = rules_->rules()[id];
-    if (keyword_gate(r)) {
+    if (keyword_gate(r, block)) {
       std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
       uint64_t start = ranges[0].start, end = ranges[0].end;
       for (size_t i = 1; i < ranges.size(); ++i) {
@@ -77,7 +89,7 @@ void BlockMatcher::scan(std::string_view block, std::vector<RawMatch>& out) {
     ranges.clear();
   }
   for (uint32_t id : rules_->re2_only_rules())
-    if (keyword_gate(rules_->rules()[id])) confirm(id, block, 0, block.size(), out);
+    if (keyword_gate(rules_->rules()[id], block)) confirm(id, block, 0, block.size(), out);
 }
 
 void BlockMatcher::confirm(uint32_t rule, std::string_view block, uint64_t start, uint64_t end,

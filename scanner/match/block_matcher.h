@@ -27,6 +27,7 @@ struct MatchStats {
   uint64_t hs_hits = 0;
   uint64_t ranges_confirmed = 0;
   uint64_t matches = 0;
+  uint64_t keyword_scans = 0;  // blocks the keyword database ran over (only those with gated hits)
 };
 
 class BlockMatcher {
@@ -46,16 +47,19 @@ class BlockMatcher {
   struct Range {
     uint64_t start, end;
   };
+  static int on_keyword(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void* ctx) noexcept;
   static int on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void* ctx) noexcept;
   void confirm(uint32_t rule, std::string_view block, uint64_t start, uint64_t end, std::vector<RawMatch>& out);
-  bool keyword_gate(const CompiledRule& r) const;
+  // Whether one of the rule's keywords (if it has any) occurs in the block, case-insensitively.
+  bool keyword_gate(const CompiledRule& r, std::string_view block);
 
   std::shared_ptr<const CompiledRuleset> rules_;
   HsScratch scratch_;
   uint32_t nrules_;
   std::vector<std::vector<Range>> hits_;  // per rule
   std::vector<uint32_t> touched_;         // rules with hits in this block
-  std::vector<uint8_t> keyword_seen_;
+  std::vector<uint8_t> keyword_seen_;  // valid once keywords_scanned_
+  bool keywords_scanned_ = false;
   std::vector<re2::StringPiece> groups_;
   MatchStats stats_;
 };

@@ -129,7 +129,7 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
   std::optional<DatabaseCache::Key> key;
   if (options.use_cache && cache.enabled()) {
     // Bump when what compile_database() derives from the same rules changes.
-    constexpr int kCompileRevision = 2;
+    constexpr int kCompileRevision = 3;  // 3: keywords in their own database
     std::string material = "revision=" + std::to_string(kCompileRevision) + " window=" +
                            std::to_string(options.unbounded_window) + "\n";
     for (const auto& r : set->rules_)
@@ -148,6 +148,7 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
         r.mode_note = hit->rules[i].note;
       }
       set->database_ = std::move(hit->database);
+      set->keyword_database_ = std::move(hit->keyword_database);
       set->from_cache_ = true;
     }
   }
@@ -158,7 +159,7 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     if (key) {
       std::vector<CachedRuleMode> modes;
       for (const auto& r : set->rules_) modes.push_back({static_cast<int>(r.mode), r.window, r.bounded, r.mode_note});
-      cache.store(*key, set->database_.get(), modes);
+      cache.store(*key, set->database_.get(), set->keyword_database_.get(), modes);
     }
   }
 
@@ -196,8 +197,8 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
          !hs_accepts(cr.hs_pattern, cr.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0, nullptr, nullptr)))
       cr.hs_pattern.clear();
   }
-  // One database for all rules and keywords. hs_expression_info accepts a few patterns that the
-  // full compile then rejects ("pattern too large"): demote the named rule a step and try again.
+  // One database for all rules. hs_expression_info accepts a few patterns that the full compile
+  // then rejects ("pattern too large"): demote the named rule a step and try again.
   for (;;) {
     std::vector<std::string> patterns;
     std::vector<unsigned> flags, ids;
@@ -207,12 +208,6 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
       patterns.push_back(r.hs_pattern.empty() ? r.rule.regex : r.hs_pattern);
       flags.push_back(r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0);
       ids.push_back(i);
-    }
-    const size_t rule_patterns = patterns.size();
-    for (uint32_t k = 0; k < keywords_.size(); ++k) {
-      patterns.push_back(literal_pattern(keywords_[k]));
-      flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
-      ids.push_back(static_cast<unsigned>(rules_.size()) + k);
     }
     if (patterns.empty()) break;
     std::vector<const char*> cpatterns;
@@ -228,7 +223,7 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
     }
     const int bad = err ? err->expression : -1;
     const std::string msg = err ? err->message : "unknown error";
-    if (bad < 0 || static_cast<size_t>(bad) >= rule_patterns)
+    if (bad < 0 || static_cast<size_t>(bad) >= patterns.size())
       throw Error("Hyperscan could not compile the rule database: " + msg);
     auto& r = rules_[ids[bad]];
     if (r.mode == EngineMode::kExact) {
@@ -241,19 +236,42 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
       r.window = options.unbounded_window;
     }
   }
-
+  // Keywords: literals, so Hyperscan takes any of them; once seen is enough (a block-wide gate).
+  if (!keywords_.empty()) {
+    std::vector<std::string> patterns;
+    std::vector<const char*> cpatterns;
+    std::vector<unsigned> flags(keywords_.size(), HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH), ids;
+    for (uint32_t k = 0; k < keywords_.size(); ++k) {
+      patterns.push_back(literal_pattern(keywords_[k]));
+      ids.push_back(k);
+    }
+    for (const auto& p : patterns) cpatterns.push_back(p.c_str());
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* err_raw = nullptr;
+    hs_error_t rc = hs_compile_multi(cpatterns.data(), flags.data(), ids.data(), static_cast<unsigned>(patterns.size()),
+                                     HS_MODE_BLOCK, nullptr, &db, &err_raw);
+    HsCompileError err(err_raw);
+    if (rc != HS_SUCCESS)
+      throw Error("Hyperscan could not compile the keyword database: " + std::string(err ? err->message : "unknown error"));
+    keyword_database_.reset(db);
+  }
 }
 
 size_t CompiledRuleset::database_bytes() const {
-  size_t n = 0;
+  size_t n = 0, k = 0;
   if (database_) hs_database_size(database_.get(), &n);
-  return n;
+  if (keyword_database_) hs_database_size(keyword_database_.get(), &k);
+  return n + k;
 }
 
 HsScratch CompiledRuleset::make_scratch() const {
-  if (!database_) return nullptr;
   hs_scratch_t* s = nullptr;
-  if (hs_alloc_scratch(database_.get(), &s) != HS_SUCCESS) throw Error("Hyperscan could not allocate scratch space");
+  // One scratch serves both databases: hs_alloc_scratch grows it to fit each in turn.
+  for (const auto& db : {database_.get(), keyword_database_.get()})
+    if (db && hs_alloc_scratch(db, &s) != HS_SUCCESS) {
+      HsScratch partial(s);
+      throw Error("Hyperscan could not allocate scratch space");
+    }
   return HsScratch(s);
 }
 

@@ -17,8 +17,9 @@
 namespace leakgate {
 
 namespace {
-// v2: magic, u64 material length, material, u64 meta length, meta (JSON), serialized database.
-constexpr char kMagic[] = "leakgate-hsdb-2\n";
+// v3: magic, u64 material length, material, u64 meta length, meta (JSON), then the rule database
+// and the keyword database, each as u64 length + serialized bytes (length 0: none).
+constexpr char kMagic[] = "leakgate-hsdb-3\n";
 
 bool take_u64(std::string_view& in, uint64_t& v) {
   if (in.size() < 8) return false;
@@ -97,15 +98,22 @@ std::optional<CachedDatabase> DatabaseCache::load(const Key& key) const {
     return std::nullopt;
   }
   data.remove_prefix(json_len);
-  if (!data.empty()) {
-    hs_database_t* db = nullptr;
-    if (hs_deserialize_database(data.data(), data.size(), &db) != HS_SUCCESS) return std::nullopt;
-    out.database.reset(db);
+  for (HsDatabase* target : {&out.database, &out.keyword_database}) {
+    uint64_t len = 0;
+    if (!take_u64(data, len) || len > data.size()) return std::nullopt;
+    if (len > 0) {
+      hs_database_t* db = nullptr;
+      if (hs_deserialize_database(data.data(), len, &db) != HS_SUCCESS) return std::nullopt;
+      target->reset(db);
+    }
+    data.remove_prefix(len);
   }
+  if (!data.empty()) return std::nullopt;
   return out;
 }
 
-void DatabaseCache::store(const Key& key, const hs_database_t* db, const std::vector<CachedRuleMode>& rules) const {
+void DatabaseCache::store(const Key& key, const hs_database_t* db, const hs_database_t* keyword_db,
+                          const std::vector<CachedRuleMode>& rules) const {
   if (!enabled()) return;
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
@@ -115,17 +123,20 @@ void DatabaseCache::store(const Key& key, const hs_database_t* db, const std::ve
   for (const auto& r : rules)
     j["rules"].push_back({{"mode", r.mode}, {"window", r.window}, {"bounded", r.bounded}, {"note", r.note}});
   const std::string meta = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  char* bytes = nullptr;
-  size_t len = 0;
-  if (db && hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return;
   std::string out(kMagic, sizeof kMagic - 1);
   put_u64(out, key.material.size());
   out += key.material;
   put_u64(out, meta.size());
   out += meta;
-  if (bytes) {
-    out.append(bytes, len);
-    std::free(bytes);
+  for (const hs_database_t* d : {db, keyword_db}) {
+    char* bytes = nullptr;
+    size_t len = 0;
+    if (d && hs_serialize_database(d, &bytes, &len) != HS_SUCCESS) return;
+    put_u64(out, len);
+    if (bytes) {
+      out.append(bytes, len);
+      std::free(bytes);
+    }
   }
   // Write to a private temp file and rename: readers never see a half-written database.
   std::string tmp = (dir_ / (key.name + ".tmp.XXXXXX")).string();

@@ -25,7 +25,8 @@ struct CachedRuleMode {
 };
 
 struct CachedDatabase {
-  HsDatabase database;
+  HsDatabase database;          // the rules'
+  HsDatabase keyword_database;  // the keywords'
   std::vector<CachedRuleMode> rules;
 };
 
@@ -43,7 +44,8 @@ class DatabaseCache {
   bool enabled() const { return !dir_.empty(); }
   Key key(const std::string& material) const;
   std::optional<CachedDatabase> load(const Key& key) const;
-  void store(const Key& key, const hs_database_t* db, const std::vector<CachedRuleMode>& rules) const;
+  void store(const Key& key, const hs_database_t* db, const hs_database_t* keyword_db,
+             const std::vector<CachedRuleMode>& rules) const;
 
  private:
   std::filesystem::path dir_;

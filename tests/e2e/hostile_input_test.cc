@@ -206,6 +206,30 @@ TEST_CASE("permission denied: the unreadable file and directory are named, the r
   CHECK(r.err.find("ermission denied") != std::string::npos);
 }
 
+TEST_CASE("a tree deeper than the descriptor limit: every level is scanned by full path once descriptors run out") {
+  // Each directory the walk has listed keeps a descriptor while its entries are pending, so files
+  // are opened relative to it; with 32 descriptors and 120 levels the walk must fall back to paths.
+  KeyGen g(606);
+  lgtest::TempDir t;
+  std::string dir;
+  size_t planted = 0;
+  for (int d = 0; d < 120; ++d) {
+    dir += "d/";
+    t.write(dir + "filler.txt", "nothing here\n");
+    if (d % 20 == 19) {
+      t.write(dir + "key.txt", "k=" + g.anthropic_api() + "\n");
+      ++planted;
+    }
+  }
+  auto r = lgtest::run_command({"prlimit", "--nofile=32:32", LEAKGATE_BINARY, "dir", t.path().string(), "--format", "json", "--stats"},
+                               "", {}, {{"LEAKGATE_NO_CACHE", "1"}});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(json::parse(r.out).size() == planted);
+  CHECK(r.err.find("files=" + std::to_string(120 + planted)) != std::string::npos);
+  CHECK(r.err.find("unreadable=0") != std::string::npos);
+}
+
 TEST_CASE("a rule file with 10,000 rules compiles into one database and every rule still matches") {
   lgtest::TempDir t;
   std::string toml;

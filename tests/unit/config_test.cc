@@ -217,6 +217,10 @@ path = '''\.p12$'''
   CHECK(g[0].secret == "ABCDEFGHIJ");
   CHECK(count_rule(scan_text("0123456789abcdef0123456789abcdef", 0, set), "kw") == 0);
   CHECK(count_rule(scan_text("VendorX: 0123456789abcdef0123456789abcdef", 0, set), "kw") == 1);
+  // The keyword gate covers the whole input, before or after the hit, in any case (the keyword
+  // database only runs over blocks where a gated rule hit).
+  CHECK(count_rule(scan_text("0123456789abcdef0123456789abcdef\n\nsee VENDORX docs", 0, set), "kw") == 1);
+  CHECK(count_rule(scan_text("vendor: 0123456789abcdef0123456789abcdef", 0, set), "kw") == 0);
   CHECK(count_rule(scan_text("anything", 0, set, "certs/a.p12"), "p12") == 1);
   CHECK(count_rule(scan_text("anything", 0, set, "certs/a.pem"), "p12") == 0);
 }
