@@ -1,6 +1,6 @@
 #include "scanner/util/utf8.h"
 
-#include <openssl/evp.h>
+#include <nettle/base64.h>
 
 #include <cstdint>
 
@@ -101,10 +101,8 @@ std::string percent_encode(std::string_view s, std::string_view keep) {
 }
 
 std::string base64_encode(std::string_view s) {
-  std::string out(4 * ((s.size() + 2) / 3) + 1, '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(s.data()), static_cast<int>(s.size()));
-  out.resize(n < 0 ? 0 : static_cast<size_t>(n));
+  std::string out(BASE64_ENCODE_RAW_LENGTH(s.size()), '\0');
+  base64_encode_raw(reinterpret_cast<char*>(out.data()), s.size(), reinterpret_cast<const uint8_t*>(s.data()));
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include "scanner/report/finding_json.h"
 #include "scanner/report/report_writer.h"
 #include "scanner/report/suppression.h"
+#include "scanner/util/sha256.h"
 #include "scanner/util/utf8.h"
 #include "support/test_support.h"
 
@@ -85,6 +86,16 @@ TEST_CASE("json carries CLI.md's fields") {
   size_t n = 0;
   while (std::getline(lines, line)) CHECK(json::parse(line)["fingerprint"] == arr[n++]["fingerprint"]);
   CHECK(n == 2);
+}
+
+TEST_CASE("secret_sha256 and file_base64 follow the standards (FIPS 180-4 and RFC 4648 test vectors)") {
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256_hex(std::string(1000, 'a')) == "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3");
+  const std::pair<const char*, const char*> rfc4648[] = {{"", ""}, {"f", "Zg=="}, {"fo", "Zm8="}, {"foo", "Zm9v"},
+                                                         {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  for (const auto& [in, out] : rfc4648) CHECK(base64_encode(in) == out);
+  CHECK(base64_encode(std::string("\xff\xfe\x00", 3)) == "//4A");
 }
 
 TEST_CASE("fingerprints survive lines moving and differ by file and secret") {
