@@ -61,6 +61,29 @@ TEST_CASE("git: a key added then removed is found, credited to the commit that a
   CHECK(run_leakgate({"dir", repo.path().string()}).exit_code == 0);
 }
 
+TEST_CASE("git: libgit2 is loaded on first use; when it cannot be, git scans fail clearly and dir still works") {
+  KeyGen g(201);
+  GitRepo repo;
+  repo.write("config.py", "KEY = '" + g.anthropic_api() + "'\n");
+  repo.commit("add config");
+  // A broken library of the same soname earlier in the search path stands in for a missing one.
+  lgtest::TempDir lib;
+  lib.write(LEAKGATE_LIBGIT2_SONAME, "not an ELF file\n");
+  const std::map<std::string, std::string> env{{"LD_LIBRARY_PATH", lib.path().string()}};
+  auto git = run_leakgate({"git", repo.path().string()}, "", {}, env);
+  CHECK(git.exit_code == 2);
+  CHECK(git.err.find("libgit2 could not be loaded") != std::string::npos);
+  CHECK(git.err.find(LEAKGATE_LIBGIT2_SONAME) != std::string::npos);
+  auto staged = run_leakgate({"git", "--staged", repo.path().string()}, "", {}, env);
+  CHECK(staged.exit_code == 2);
+  // `dir` never touches libgit2, so it neither loads nor needs it.
+  auto dir = run_leakgate({"dir", repo.path().string(), "-q"}, "", {}, env);
+  INFO(dir.err);
+  CHECK(dir.exit_code == 1);
+  // And with the real library, the same scan works.
+  CHECK(run_leakgate({"git", repo.path().string(), "-q"}).exit_code == 1);
+}
+
 TEST_CASE("git: every ref is scanned — unmerged branches and annotated tags — and --branch narrows") {
   KeyGen g(201);
   GitRepo repo;
