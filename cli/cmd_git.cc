@@ -65,6 +65,12 @@ int run_git(const GitArgs& a) {
   if (a.staged && (!a.range.empty() || !a.branches.empty()))
     throw Error("--staged scans the index; it does not combine with --range or --branch");
   if (!a.range.empty() && !a.branches.empty()) throw Error("--range and --branch do not combine");
+  // What git itself will be asked, started before anything else: git lists on one core while
+  // leakgate loads libgit2 (whose initialisation alone parses the system's CA bundle, ~6 ms) and
+  // its rules on the other.
+  const bool warn_env = !a.scan.hook.empty() && !a.scan.quiet;
+  std::shared_ptr<GitCommand> staged_listing = a.staged ? start_staged_listing(a.repo) : nullptr;
+  std::shared_ptr<GitCommand> env_listing = warn_env ? start_env_listing(a.repo) : nullptr;
   const std::filesystem::path root = git_config_root(a.repo, a.trust_repo);
   ScanOptions scan = a.scan;
   if (scan.hook == "pre-push") {
@@ -93,6 +99,7 @@ int run_git(const GitArgs& a) {
     if (o.history.include.empty()) return 0;  // only deletions: nothing is published
   }
   o.staged = a.staged;
+  o.staged_listing = staged_listing;
   o.threads = a.scan.threads;
   o.max_blob_size = a.max_blob_size;
   if (!a.shard.empty()) {
@@ -110,8 +117,8 @@ int run_git(const GitArgs& a) {
   o.on_error = print_input_error;
   GitScanSummary summary;
   ScanResult result = scan_git(o, rules, &summary);
-  if (!a.scan.hook.empty() && !a.scan.quiet)
-    for (const auto& path : tracked_env_files(a.repo, a.trust_repo))
+  if (warn_env)
+    for (const auto& path : tracked_env_files(a.repo, a.trust_repo, env_listing.get()))
       std::cerr << "leakgate: warning: " << printable(path)
                 << " is tracked by git and not covered by .gitignore. Environment files are the most common way "
                    "keys get published; keep it out of the repository: git rm --cached '"

@@ -1,6 +1,8 @@
 // The git hooks end to end: `leakgate hook install`, then the real `git commit` / `git push`.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include <filesystem>
 
 #include "support/test_support.h"
@@ -148,4 +150,38 @@ TEST_CASE("hooks warn about a tracked .env that .gitignore does not cover") {
   CHECK(r.exit_code == 0);  // a warning, not a refusal: it holds no key
   CHECK(r.err.find(".env is tracked") != std::string::npos);
   CHECK(r.err.find(".env.example") == std::string::npos);
+}
+
+TEST_CASE("tracked .env files: nested ones warned, ignored and example ones not; git's listing and libgit2's agree") {
+  GitRepo repo;
+  repo.write("README", "hi\n");
+  repo.write(".gitignore", ".env.local\n");
+  repo.write("svc/config/.env.production", "DEBUG=0\n");
+  repo.write("svc/.env.template", "DEBUG=0\n");
+  repo.write(".env.local", "DEBUG=1\n");
+  repo.git({"add", "-A"});
+  repo.git({"add", "-f", ".env.local"});  // tracked, but .gitignore covers it: no warning
+  repo.commit("initial");
+  repo.write("README", "hello\n");
+  repo.git({"add", "README"});
+  // From a subdirectory, as a hook may be run: paths are still the repository's.
+  const std::string sub = (repo.path() / "svc").string();
+  auto warned = [](const lgtest::RunResult& r) {
+    std::set<std::string> out;
+    for (const char* p : {"svc/config/.env.production", "svc/.env.template", ".env.local"})
+      if (r.err.find(std::string(p) + " is tracked") != std::string::npos) out.insert(p);
+    return out;
+  };
+  const std::set<std::string> want{"svc/config/.env.production"};
+  auto with_git = run_leakgate({"git", "--staged", "--hook", "pre-commit", sub});
+  INFO(with_git.err);
+  CHECK(with_git.exit_code == 0);
+  CHECK(warned(with_git) == want);
+  // Without a git binary on PATH, libgit2 reads the index itself and must say the same.
+  lgtest::TempDir empty_path;
+  auto without_git = run_leakgate({"git", "--staged", "--hook", "pre-commit", sub}, "", {},
+                                  {{"PATH", empty_path.path().string()}});
+  INFO(without_git.err);
+  CHECK(without_git.exit_code == 0);
+  CHECK(warned(without_git) == want);
 }

@@ -11,9 +11,10 @@ extern char** environ;
 
 namespace leakgate {
 
-std::optional<std::string> run_git(const std::vector<std::string>& args, const std::string& cwd) {
+GitCommand GitCommand::start(const std::vector<std::string>& args, const std::string& cwd) {
+  GitCommand c;
   int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return std::nullopt;
+  if (::pipe2(out, O_CLOEXEC) != 0) return c;
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
@@ -30,21 +31,49 @@ std::optional<std::string> run_git(const std::vector<std::string>& args, const s
   ::close(out[1]);
   if (rc != 0) {
     ::close(out[0]);
-    return std::nullopt;
+    return c;
   }
+  c.pid_ = pid;
+  c.out_ = out[0];
+  return c;
+}
+
+GitCommand::GitCommand(GitCommand&& o) noexcept : pid_(o.pid_), out_(o.out_) {
+  o.pid_ = -1;
+  o.out_ = -1;
+}
+
+GitCommand::~GitCommand() {
+  // Closing the pipe first lets a git still writing end (SIGPIPE) instead of blocking the wait.
+  if (out_ >= 0) ::close(out_);
+  if (pid_ > 0) {
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+std::optional<std::string> GitCommand::finish() {
+  if (pid_ <= 0) return std::nullopt;
   std::string data;
   char buf[65536];
   for (;;) {
-    const ssize_t n = ::read(out[0], buf, sizeof buf);
+    const ssize_t n = ::read(out_, buf, sizeof buf);
     if (n > 0) data.append(buf, static_cast<size_t>(n));
     else if (n == 0 || errno != EINTR) break;
   }
-  ::close(out[0]);
+  ::close(out_);
+  out_ = -1;
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
   }
+  pid_ = -1;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
   return data;
+}
+
+std::optional<std::string> run_git(const std::vector<std::string>& args, const std::string& cwd) {
+  return GitCommand::start(args, cwd).finish();
 }
 
 }  // namespace leakgate

@@ -30,13 +30,20 @@ namespace {
 // (or of the file it was renamed from) as the version whose secrets are not new.
 // The staged changes as git itself reports them: `git diff-index --cached` against HEAD (or the
 // empty tree), with exact and near renames paired so a moved file's old secrets are not new.
-std::optional<HistoryPlan> plan_staged_with_git(git_repository* repo, bool unborn) {
-  const char* wd = git_repository_workdir(repo);
-  const std::string cwd = wd ? wd : git_repository_path(repo);
-  // The empty tree's id for an unborn HEAD; SHA-1 repositories only (git itself falls back too).
-  const std::string base = unborn ? "4b825dc642cb6eb9a060e54bf8d69288fbee4904" : "HEAD";
-  auto out = run_git({"diff-index", "--cached", "--raw", "-z", "-M", "--no-abbrev", "--ignore-submodules=all",
-                      base, "--"}, cwd);
+std::vector<std::string> staged_diff_args(const std::string& base) {
+  return {"diff-index", "--cached", "--raw", "-z", "-M", "--no-abbrev", "--ignore-submodules=all", base, "--"};
+}
+
+std::optional<HistoryPlan> plan_staged_with_git(git_repository* repo, bool unborn, GitCommand* prefetched) {
+  std::optional<std::string> out;
+  // The prefetched listing asked about HEAD: its answer is the one needed unless HEAD is unborn.
+  if (prefetched && !unborn) out = prefetched->finish();
+  if (!out) {
+    const char* wd = git_repository_workdir(repo);
+    const std::string cwd = wd ? wd : git_repository_path(repo);
+    // The empty tree's id for an unborn HEAD; SHA-1 repositories only (git itself falls back too).
+    out = run_git(staged_diff_args(unborn ? "4b825dc642cb6eb9a060e54bf8d69288fbee4904" : "HEAD"), cwd);
+  }
   if (!out) return std::nullopt;
   HistoryPlan plan;
   plan.commits.push_back(GitProvenance{});
@@ -70,7 +77,7 @@ std::optional<HistoryPlan> plan_staged_with_git(git_repository* repo, bool unbor
   return plan;
 }
 
-HistoryPlan plan_staged(git_repository* repo) {
+HistoryPlan plan_staged(git_repository* repo, GitCommand* prefetched) {
   GitTree head_tree;
   {
     git_object* obj = nullptr;
@@ -79,7 +86,7 @@ HistoryPlan plan_staged(git_repository* repo) {
     else if (rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH) throw Error(git_error_text(rc, "reading HEAD"));
     // Before the first commit HEAD is unborn: compare with the empty tree.
   }
-  if (auto fast = plan_staged_with_git(repo, !head_tree)) return std::move(*fast);
+  if (auto fast = plan_staged_with_git(repo, !head_tree, prefetched)) return std::move(*fast);
 
   // Without a git binary: libgit2 alone. It cannot see the temporary index of `git commit <path>`,
   // and reading a large index is slower, so it is the fallback.
@@ -240,20 +247,45 @@ bool git_commit_exists(const std::string& repo_path, const std::string& sha) {
   return true;
 }
 
-std::vector<std::string> tracked_env_files(const std::string& repo_path, bool trust_repo) {
-  std::vector<std::string> out;
-  GitRepository repo = open_repository(repo_path, trust_repo);
-  git_index* raw = nullptr;
-  if (git_repository_index(&raw, repo.get()) < 0) return out;
-  GitIndex index(raw);
-  const size_t n = git_index_entrycount(index.get());
-  for (size_t i = 0; i < n; ++i) {
-    const git_index_entry* e = git_index_get_byindex(index.get(), i);
-    const std::string path = e->path;
+std::shared_ptr<GitCommand> start_staged_listing(const std::string& repo) {
+  return std::make_shared<GitCommand>(GitCommand::start(staged_diff_args("HEAD"), repo));
+}
+
+std::shared_ptr<GitCommand> start_env_listing(const std::string& repo) {
+  // Paths from the top of the work tree, wherever `repo` points inside it.
+  return std::make_shared<GitCommand>(GitCommand::start(
+      {"ls-files", "-z", "--cached", "--full-name", "--", ":(top,glob)**/.env", ":(top,glob)**/.env.*"}, repo));
+}
+
+std::vector<std::string> tracked_env_files(const std::string& repo_path, bool trust_repo, GitCommand* listing) {
+  auto is_env = [](const std::string& path) {
     const size_t slash = path.rfind('/');
     const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-    if (name != ".env" && name.rfind(".env.", 0) != 0) continue;
-    if (name == ".env.example" || name == ".env.sample" || name == ".env.template") continue;
+    if (name != ".env" && name.rfind(".env.", 0) != 0) return false;
+    return name != ".env.example" && name != ".env.sample" && name != ".env.template";
+  };
+  std::vector<std::string> candidates;
+  std::optional<std::string> listed = listing ? listing->finish() : std::nullopt;
+  GitRepository repo = open_repository(repo_path, trust_repo);
+  if (listed) {
+    for (size_t pos = 0; pos < listed->size();) {
+      const size_t end = listed->find('\0', pos);
+      std::string path = listed->substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+      pos = end == std::string::npos ? listed->size() : end + 1;
+      if (!path.empty() && is_env(path)) candidates.push_back(std::move(path));
+    }
+  } else {
+    git_index* raw = nullptr;
+    if (git_repository_index(&raw, repo.get()) < 0) return {};
+    GitIndex index(raw);
+    const size_t n = git_index_entrycount(index.get());
+    for (size_t i = 0; i < n; ++i) {
+      const std::string path = git_index_get_byindex(index.get(), i)->path;
+      if (is_env(path)) candidates.push_back(path);
+    }
+  }
+  std::vector<std::string> out;
+  for (const auto& path : candidates) {
     int ignored = 0;
     if (git_ignore_path_is_ignored(&ignored, repo.get(), path.c_str()) == 0 && ignored) continue;
     out.push_back(path);
@@ -429,7 +461,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   // Plan on this thread while the workers read. Whatever happens, close the feed and join them.
   HistoryPlan plan;
   try {
-    plan = options.staged ? plan_staged(repo.get()) : plan_history(repo.get(), history);
+    plan = options.staged ? plan_staged(repo.get(), options.staged_listing.get()) : plan_history(repo.get(), history);
     if (!stream) hand_over(plan.blobs, plan.commits);
   } catch (...) {
     feed.close();
