@@ -33,6 +33,8 @@ i=0
 while [ $i -lt "$runs" ]; do
   t0=$(now); git -C "$dir" diff --cached --name-only >/dev/null; t1=$(now); echo $(( (t1 - t0) / 1000 )) >>"$tmp/git"
   t0=$(now); "$lg" git "$dir" --staged -q >/dev/null 2>&1 || true; t1=$(now); echo $(( (t1 - t0) / 1000 )) >>"$tmp/lg"
+  # What the installed hook runs (hooks/pre-commit): also warns about tracked .env files.
+  t0=$(now); "$lg" git "$dir" --staged --hook pre-commit >/dev/null 2>&1 || true; t1=$(now); echo $(( (t1 - t0) / 1000 )) >>"$tmp/hook"
   i=$((i + 1))
 done
 med() { sort -n "$1" | awk '{a[NR]=$1} END {m=int((NR+1)/2); printf "%.1f", a[m]/1000}'; }
@@ -40,6 +42,8 @@ tracked=$(git -C "$dir" ls-files | wc -l)
 printf 'repo: %s (%s tracked files, 1 staged), %s alternating runs, median wall time\n' "$dir" "$tracked" "$runs"
 printf '%-40s %8s ms\n' "git diff --cached --name-only" "$(med "$tmp/git")"
 printf '%-40s %8s ms\n' "leakgate git --staged" "$(med "$tmp/lg")"
+printf '%-40s %8s ms\n' "leakgate git --staged --hook pre-commit" "$(med "$tmp/hook")"
 # For bench/run-all.sh: name, leakgate ms, baseline ms, difference in ms.
-g=$(med "$tmp/git"); l=$(med "$tmp/lg")
+g=$(med "$tmp/git"); l=$(med "$tmp/lg"); h=$(med "$tmp/hook")
 printf 'RESULT staged %s %s %.1f\n' "$l" "$g" "$(echo "$l - $g" | bc -l)"
+printf 'RESULT staged-hook %s %s %.1f\n' "$h" "$g" "$(echo "$h - $g" | bc -l)"

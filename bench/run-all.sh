@@ -45,4 +45,7 @@ awk '
   $1 == "RESULT" && $2 == "staged" {
     printf "%-42s %10s ms %9s ms %+8s ms %10s %s\n", "pre-commit --staged vs git diff --cached", $3, $4, $5, "<= +20 ms", ($5 <= 20 ? "yes" : "no")
   }
+  $1 == "RESULT" && $2 == "staged-hook" {
+    printf "%-42s %10s ms %9s ms %+8s ms %10s %s\n", "the installed hook (--hook pre-commit)", $3, $4, $5, "-", "-"
+  }
 ' "$out"
