@@ -14,6 +14,7 @@
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
 
+#include <atomic>
 #include <cstdarg>
 #include <mutex>
 #include <string>
@@ -111,7 +112,11 @@ struct LibGit2Functions {
   int (*git_libgit2_opts)(int, ...) = nullptr;
 };
 
-const LibGit2Functions& libgit2() {
+// Set once the library is loaded and every function bound: the forwarders' whole fast path is
+// this one load (a history scan calls libgit2 tens of millions of times).
+std::atomic<const LibGit2Functions*> loaded{nullptr};
+
+[[gnu::noinline]] const LibGit2Functions& load_libgit2() {
   static LibGit2Functions fns;
   static std::string error;
   static std::once_flag once;
@@ -133,9 +138,15 @@ const LibGit2Functions& libgit2() {
 #undef LEAKGATE_BIND
     bind(fns.git_libgit2_opts, "git_libgit2_opts");
     if (missing) error = std::string("the installed libgit2 (" LEAKGATE_LIBGIT2_SONAME ") lacks ") + missing;
+    else loaded.store(&fns, std::memory_order_release);
   });
   if (!error.empty()) throw Error(error);
   return fns;
+}
+
+inline const LibGit2Functions& libgit2() {
+  if (const LibGit2Functions* f = loaded.load(std::memory_order_acquire)) return *f;
+  return load_libgit2();
 }
 
 }  // namespace
