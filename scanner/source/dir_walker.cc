@@ -2,10 +2,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
@@ -25,20 +27,38 @@ std::string join(const std::string& a, const std::string& b) {
   return a + "/" + b;
 }
 
-// An open directory whose entries are (or were) on the stack. Its children are opened relative to
+// A listed directory whose entries are (or were) on the stack. Its children are opened relative to
 // it with openat(2): a full path would make the kernel walk every component again for every file,
-// which was a tenth of a directory scan's CPU. When no descriptor is available (EMFILE in a very
-// deep tree: each pending directory keeps one), children fall back to their full path.
+// which was a tenth of a directory scan's CPU. A kept descriptor lives until the directory's last
+// entry is done, so at most half of the process's descriptor limit are kept (a deep tree keeps one
+// per pending level); past that, a directory is closed once listed and its children are opened by
+// full path.
 struct OpenDir {
-  std::string path;        // full path, for the fallback and for messages
-  DIR* dir = nullptr;      // owns the descriptor children are opened relative to; null: use `path`
-  OpenDir(std::string p, DIR* d) : path(std::move(p)), dir(d) {}
+  std::string path;              // full path, for the fallback and for messages
+  DIR* dir = nullptr;            // the descriptor children are opened relative to; null: use `path`
+  std::atomic<int>* kept;        // the walk's count of kept descriptors, released here
+  OpenDir(std::string p, DIR* d, std::atomic<int>* k) : path(std::move(p)), dir(d), kept(k) {}
   OpenDir(const OpenDir&) = delete;
   OpenDir& operator=(const OpenDir&) = delete;
   ~OpenDir() {
-    if (dir) ::closedir(dir);
+    if (dir) {
+      ::closedir(dir);
+      kept->fetch_sub(1, std::memory_order_relaxed);
+    }
   }
 };
+
+struct DirCloser {
+  void operator()(DIR* d) const { ::closedir(d); }
+};
+
+// Descriptors the walk may keep open for listed directories: half the soft limit, less a margin
+// for the files being scanned, standard streams and the rule cache.
+int directory_budget() {
+  struct rlimit rl;
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 512;
+  return static_cast<int>(std::min<rlim_t>(rl.rlim_cur / 2, 1u << 20)) - 8;
+}
 
 struct Work {
   std::shared_ptr<const OpenDir> parent;  // null: a root, opened by `root_path`
@@ -115,10 +135,7 @@ class Walk {
     // A root named on the command line is followed if it is a symlink: the user asked for it.
     if (!w.parent) return ::open(w.root_path.c_str(), flags & ~O_NOFOLLOW);
     const char* name = w.rel.c_str() + w.name_at;
-    if (w.parent->dir) {
-      const int fd = ::openat(::dirfd(w.parent->dir), name, flags);
-      if (fd >= 0 || (errno != EMFILE && errno != ENFILE)) return fd;
-    }
+    if (w.parent->dir) return ::openat(::dirfd(w.parent->dir), name, flags);
     return ::open(join(w.parent->path, name).c_str(), flags);
   }
 
@@ -135,24 +152,29 @@ class Walk {
       else error(r, shown, std::strerror(errno));
       return;
     }
-    DIR* d = ::fdopendir(fd);
+    std::unique_ptr<DIR, DirCloser> d(::fdopendir(fd));
     if (!d) {
       const int err = errno;
       ::close(fd);
       error(r, shown, std::strerror(err));
       return;
     }
-    auto self = std::make_shared<OpenDir>(full_path(w), d);
     std::vector<Work> found;
-    errno = 0;
-    while (dirent* e = ::readdir(d)) {
+    int read_error = 0;
+    for (;;) {
+      errno = 0;  // readdir reports an error only through errno, so nothing else may leave it set
+      const dirent* e = ::readdir(d.get());
+      if (!e) {
+        read_error = errno;
+        break;
+      }
       const char* name = e->d_name;
       if (name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0'))) continue;
       if (std::strcmp(name, ".git") == 0) continue;  // the repository itself, file or directory
       unsigned char type = e->d_type;
       if (type == DT_UNKNOWN) {
         struct stat st;
-        if (::fstatat(::dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (::fstatat(::dirfd(d.get()), name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
           error(r, join(w.rel, name), std::strerror(errno));
           continue;
         }
@@ -161,20 +183,31 @@ class Walk {
       if (type == DT_DIR || type == DT_REG) {
         std::string rel = join(w.rel, name);
         const size_t name_at = rel.size() - std::strlen(name);
-        found.push_back({self, std::move(rel), name_at, type == DT_DIR, {}});
+        found.push_back({nullptr, std::move(rel), name_at, type == DT_DIR, {}});
       } else if (type == DT_LNK) {
         ++r.stats.skipped_symlinks;
       } else {
         ++r.stats.skipped_special;
       }
     }
-    const int err = errno;
-    if (err != 0) error(r, shown, std::string("reading directory: ") + std::strerror(err));
+    if (read_error != 0) error(r, shown, std::string("reading directory: ") + std::strerror(read_error));
+    if (found.empty()) return;
+    // Keep the descriptor for the entries if the budget allows; else they are opened by full path.
+    std::shared_ptr<const OpenDir> self;
+    if (kept_dirs_.fetch_add(1, std::memory_order_relaxed) < dir_budget_) {
+      self = std::make_shared<OpenDir>(full_path(w), d.get(), &kept_dirs_);
+      d.release();
+    } else {
+      kept_dirs_.fetch_sub(1, std::memory_order_relaxed);
+      d.reset();
+      self = std::make_shared<OpenDir>(full_path(w), nullptr, &kept_dirs_);
+    }
+    for (auto& f : found) f.parent = self;
     std::lock_guard<std::mutex> lock(mu_);
     pending_ += found.size();
     // Reverse so the stack pops entries in directory order; wakes every sleeper for the new work.
     for (auto it = found.rbegin(); it != found.rend(); ++it) stack_.push_back(std::move(*it));
-    if (!found.empty()) cv_.notify_all();
+    cv_.notify_all();
   }
 
   void scan_file(ContentScanner& scanner, const Work& w, ScanResult& r) {
@@ -201,14 +234,18 @@ class Walk {
     }
     try {
       const ScanTarget target{w.rel, {}};
-      // A short read of a regular file is its end (read(2) returns less than asked only at end of
-      // file or on a signal, and leakgate installs no handler that interrupts reads), so the
-      // read(2) that would only return 0 is not made: one system call fewer per file.
+      // A short read that reaches the size fstat reported is the end of the file, so the read(2)
+      // that would only return 0 is not made: one system call fewer per file. Short of that size
+      // it is not: after an I/O error part-way, read(2) returns what it got and only the next
+      // call fails, and that failure must be reported, not taken for the end.
+      const uint64_t size = static_cast<uint64_t>(st.st_size);
+      uint64_t total = 0;
       bool ended = false;
       auto read = [&](char* buf, size_t n) -> size_t {
         if (ended) return 0;
         const size_t got = read_fd(fd.get(), buf, n);
-        ended = got < n;
+        total += got;
+        ended = got < n && got > 0 && total >= size;
         return got;
       };
       r.stats.bytes += scanner.scan_stream(read, target, r.findings, static_cast<uint64_t>(st.st_size));
@@ -220,6 +257,8 @@ class Walk {
 
   std::shared_ptr<const CompiledRuleset> rules_;
   const DirScanOptions& options_;
+  std::atomic<int> kept_dirs_{0};
+  const int dir_budget_ = directory_budget();
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Work> stack_;

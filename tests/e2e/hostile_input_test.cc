@@ -206,27 +206,48 @@ TEST_CASE("permission denied: the unreadable file and directory are named, the r
   CHECK(r.err.find("ermission denied") != std::string::npos);
 }
 
-TEST_CASE("a tree deeper than the descriptor limit: every level is scanned by full path once descriptors run out") {
-  // Each directory the walk has listed keeps a descriptor while its entries are pending, so files
-  // are opened relative to it; with 32 descriptors and 120 levels the walk must fall back to paths.
+TEST_CASE("a tree deeper than the descriptor limit is scanned to the bottom") {
+  // A listed directory keeps its descriptor while its entries are pending (they are opened relative
+  // to it), so a deep tree could hold one per level. With 32 descriptors and 120 levels the walk
+  // must stop keeping them and open by full path. At every level the subdirectory is named so
+  // that readdir lists it before some of that level's files (the order is the filesystem's), and
+  // one worker walks: the walk then descends while files of every level above are still pending.
+  namespace fs = std::filesystem;
   KeyGen g(606);
   lgtest::TempDir t;
-  std::string dir;
-  size_t planted = 0;
+  fs::path level = t.path();
+  size_t planted = 0, files = 0;
   for (int d = 0; d < 120; ++d) {
-    dir += "d/";
-    t.write(dir + "filler.txt", "nothing here\n");
-    if (d % 20 == 19) {
-      t.write(dir + "key.txt", "k=" + g.anthropic_api() + "\n");
-      ++planted;
+    for (const char* f : {"a.txt", "filler.txt", "m.txt", "z.txt"}) {
+      std::ofstream(level / f) << "nothing here\n";
+      ++files;
     }
+    if (d % 20 == 19) {
+      std::ofstream(level / "key.txt") << "k=" << g.anthropic_api() << "\n";
+      ++planted;
+      ++files;
+    }
+    fs::path next;
+    for (const char* name : {"b", "d", "k", "q", "x", "s", "f", "w"}) {
+      fs::create_directory(level / name);
+      std::string last;
+      for (const auto& e : fs::directory_iterator(level)) last = e.path().filename().string();
+      if (last != name) {
+        next = level / name;
+        break;
+      }
+      fs::remove(level / name);
+    }
+    REQUIRE(!next.empty());
+    level = next;
   }
-  auto r = lgtest::run_command({"prlimit", "--nofile=32:32", LEAKGATE_BINARY, "dir", t.path().string(), "--format", "json", "--stats"},
+  auto r = lgtest::run_command({"prlimit", "--nofile=32:32", LEAKGATE_BINARY, "dir", t.path().string(), "-j", "1",
+                                "--format", "json", "--stats"},
                                "", {}, {{"LEAKGATE_NO_CACHE", "1"}});
   INFO(r.err);
   CHECK(r.exit_code == 1);
   CHECK(json::parse(r.out).size() == planted);
-  CHECK(r.err.find("files=" + std::to_string(120 + planted)) != std::string::npos);
+  CHECK(r.err.find("files=" + std::to_string(files) + " ") != std::string::npos);
   CHECK(r.err.find("unreadable=0") != std::string::npos);
 }
 

@@ -13,6 +13,12 @@ namespace leakgate {
 
 GitCommand GitCommand::start(const std::vector<std::string>& args, const std::string& cwd) {
   GitCommand c;
+  // Everything that allocates comes first: once the pipe exists, nothing below may throw.
+  std::vector<std::string> argv_s{"git", "-C", cwd};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int out[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return c;
   posix_spawn_file_actions_t fa;
@@ -20,11 +26,6 @@ GitCommand GitCommand::start(const std::vector<std::string>& args, const std::st
   posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  std::vector<std::string> argv_s{"git", "-C", cwd};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, "git", &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);

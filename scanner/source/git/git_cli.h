@@ -17,7 +17,8 @@ namespace leakgate {
 // first, and loads libgit2 and its rules on the other core while git works.
 class GitCommand {
  public:
-  // Never throws: a git that cannot be started is reported by finish() as nullopt.
+  // A git that cannot be started is reported by finish() as nullopt (only running out of memory
+  // throws, before any pipe or process exists).
   static GitCommand start(const std::vector<std::string>& args, const std::string& cwd);
   GitCommand(GitCommand&& o) noexcept;
   GitCommand& operator=(GitCommand&&) = delete;
