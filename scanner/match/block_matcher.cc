@@ -9,8 +9,7 @@ namespace leakgate {
 BlockMatcher::BlockMatcher(std::shared_ptr<const CompiledRuleset> rules)
     : rules_(std::move(rules)),
       scratch_(rules_->make_scratch()),
-      nrules_(static_cast<uint32_t>(rules_->rules().size())),
-      hits_(nrules_),
+      hits_(rules_->rules().size()),
       keyword_seen_(rules_->keywords().size(), 0) {}
 
 int BlockMatcher::on_keyword(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) noexcept {
@@ -47,7 +46,6 @@ bool BlockMatcher::keyword_gate(const CompiledRule& r, std::string_view block) {
     keywords_scanned_ = true;
     std::fill(keyword_seen_.begin(), keyword_seen_.end(), 0);
     if (const hs_database_t* kdb = rules_->keyword_database()) {
-      ++stats_.keyword_scans;
       hs_error_t rc = hs_scan(kdb, block.data(), static_cast<unsigned>(block.size()), 0, scratch_.get(), &on_keyword, this);
       if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
         throw Error("Hyperscan keyword scan failed (error " + std::to_string(rc) + ")");

@@ -27,7 +27,6 @@ struct MatchStats {
   uint64_t hs_hits = 0;
   uint64_t ranges_confirmed = 0;
   uint64_t matches = 0;
-  uint64_t keyword_scans = 0;  // blocks the keyword database ran over (only those with gated hits)
 };
 
 class BlockMatcher {
@@ -55,7 +54,6 @@ class BlockMatcher {
 
   std::shared_ptr<const CompiledRuleset> rules_;
   HsScratch scratch_;
-  uint32_t nrules_;
   std::vector<std::vector<Range>> hits_;  // per rule
   std::vector<uint32_t> touched_;         // rules with hits in this block
   std::vector<uint8_t> keyword_seen_;  // valid once keywords_scanned_
