@@ -61,6 +61,33 @@ std::string literal_pattern(const std::string& s) {
   return out;
 }
 
+// One block-mode database from `patterns`. On failure `db` is null, `error` is Hyperscan's message
+// and `bad` the index of the pattern it names (-1: none).
+struct HsCompiled {
+  HsDatabase db;
+  int bad = -1;
+  std::string error;
+};
+
+HsCompiled compile_block_database(const std::vector<std::string>& patterns, const std::vector<unsigned>& flags,
+                                  const std::vector<unsigned>& ids) {
+  std::vector<const char*> cpatterns;
+  for (const auto& p : patterns) cpatterns.push_back(p.c_str());
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err_raw = nullptr;
+  const hs_error_t rc = hs_compile_multi(cpatterns.data(), flags.data(), ids.data(),
+                                         static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &db, &err_raw);
+  HsCompileError err(err_raw);
+  HsCompiled out;
+  if (rc == HS_SUCCESS) {
+    out.db.reset(db);
+  } else {
+    out.bad = err ? err->expression : -1;
+    out.error = err ? err->message : "unknown error";
+  }
+  return out;
+}
+
 // Asks Hyperscan whether it can take `pattern` with `flags`; fills the maximum match width.
 bool hs_accepts(const std::string& pattern, unsigned flags, unsigned* max_width, std::string* why) {
   hs_expr_info_t* info_raw = nullptr;
@@ -210,19 +237,13 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
       ids.push_back(i);
     }
     if (patterns.empty()) break;
-    std::vector<const char*> cpatterns;
-    for (const auto& p : patterns) cpatterns.push_back(p.c_str());
-    hs_database_t* db = nullptr;
-    hs_compile_error_t* err_raw = nullptr;
-    hs_error_t rc = hs_compile_multi(cpatterns.data(), flags.data(), ids.data(),
-                                     static_cast<unsigned>(patterns.size()), HS_MODE_BLOCK, nullptr, &db, &err_raw);
-    HsCompileError err(err_raw);
-    if (rc == HS_SUCCESS) {
-      database_.reset(db);
+    HsCompiled compiled = compile_block_database(patterns, flags, ids);
+    if (compiled.db) {
+      database_ = std::move(compiled.db);
       break;
     }
-    const int bad = err ? err->expression : -1;
-    const std::string msg = err ? err->message : "unknown error";
+    const int bad = compiled.bad;
+    const std::string& msg = compiled.error;
     if (bad < 0 || static_cast<size_t>(bad) >= patterns.size())
       throw Error("Hyperscan could not compile the rule database: " + msg);
     auto& r = rules_[ids[bad]];
@@ -239,21 +260,14 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
   // Keywords: literals, so Hyperscan takes any of them; once seen is enough (a block-wide gate).
   if (!keywords_.empty()) {
     std::vector<std::string> patterns;
-    std::vector<const char*> cpatterns;
     std::vector<unsigned> flags(keywords_.size(), HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH), ids;
     for (uint32_t k = 0; k < keywords_.size(); ++k) {
       patterns.push_back(literal_pattern(keywords_[k]));
       ids.push_back(k);
     }
-    for (const auto& p : patterns) cpatterns.push_back(p.c_str());
-    hs_database_t* db = nullptr;
-    hs_compile_error_t* err_raw = nullptr;
-    hs_error_t rc = hs_compile_multi(cpatterns.data(), flags.data(), ids.data(), static_cast<unsigned>(patterns.size()),
-                                     HS_MODE_BLOCK, nullptr, &db, &err_raw);
-    HsCompileError err(err_raw);
-    if (rc != HS_SUCCESS)
-      throw Error("Hyperscan could not compile the keyword database: " + std::string(err ? err->message : "unknown error"));
-    keyword_database_.reset(db);
+    HsCompiled compiled = compile_block_database(patterns, flags, ids);
+    if (!compiled.db) throw Error("Hyperscan could not compile the keyword database: " + compiled.error);
+    keyword_database_ = std::move(compiled.db);
   }
 }
 
