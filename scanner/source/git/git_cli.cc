@@ -73,6 +73,13 @@ std::optional<std::string> GitCommand::finish() {
   return data;
 }
 
+std::string next_nul_field(const std::string& out, size_t& pos) {
+  const size_t end = out.find('\0', pos);
+  std::string field = out.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+  pos = end == std::string::npos ? out.size() : end + 1;
+  return field;
+}
+
 std::optional<std::string> run_git(const std::vector<std::string>& args, const std::string& cwd) {
   return GitCommand::start(args, cwd).finish();
 }

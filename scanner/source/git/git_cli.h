@@ -34,6 +34,10 @@ class GitCommand {
   int out_ = -1;
 };
 
+// The field of git's `-z` output that starts at `pos`, up to the next NUL; `pos` moves past that
+// NUL (to the end when there is none).
+std::string next_nul_field(const std::string& out, size_t& pos);
+
 // stdout of `git ARGS` run in `cwd`, or nullopt if git is missing or exits non-zero.
 std::optional<std::string> run_git(const std::vector<std::string>& args, const std::string& cwd);
 

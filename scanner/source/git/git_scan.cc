@@ -25,15 +25,13 @@
 namespace leakgate {
 namespace {
 
-
-// The staged changes as tasks: each added or modified index entry, with HEAD's version of the path
-// (or of the file it was renamed from) as the version whose secrets are not new.
-// The staged changes as git itself reports them: `git diff-index --cached` against HEAD (or the
-// empty tree), with exact and near renames paired so a moved file's old secrets are not new.
+// `git diff-index --cached` against `base`: one raw record per changed path, NUL-separated.
 std::vector<std::string> staged_diff_args(const std::string& base) {
   return {"diff-index", "--cached", "--raw", "-z", "-M", "--no-abbrev", "--ignore-submodules=all", base, "--"};
 }
 
+// The staged changes as git itself reports them: `git diff-index --cached` against HEAD (or the
+// empty tree), with exact and near renames paired so a moved file's old secrets are not new.
 std::optional<HistoryPlan> plan_staged_with_git(git_repository* repo, bool unborn, GitCommand* prefetched) {
   std::optional<std::string> out;
   // The prefetched listing asked about HEAD: its answer is the one needed unless HEAD is unborn.
@@ -57,14 +55,8 @@ std::optional<HistoryPlan> plan_staged_with_git(git_repository* repo, bool unbor
     std::string old_mode, new_mode, old_id, new_id, status;
     meta >> old_mode >> new_mode >> old_id >> new_id >> status;
     pos = meta_end + 1;
-    auto next_path = [&]() {
-      const size_t e = s.find('\0', pos);
-      std::string p = s.substr(pos, e == std::string::npos ? std::string::npos : e - pos);
-      pos = e == std::string::npos ? s.size() : e + 1;
-      return p;
-    };
-    std::string path = next_path();
-    if (!status.empty() && (status[0] == 'R' || status[0] == 'C')) path = next_path();
+    std::string path = next_nul_field(s, pos);
+    if (!status.empty() && (status[0] == 'R' || status[0] == 'C')) path = next_nul_field(s, pos);
     if (status.empty() || status[0] == 'D' || new_mode == "160000" || new_mode == "000000") continue;
     BlobTask t;
     if (git_oid_fromstr(&t.blob, new_id.c_str()) < 0) return std::nullopt;
@@ -77,6 +69,8 @@ std::optional<HistoryPlan> plan_staged_with_git(git_repository* repo, bool unbor
   return plan;
 }
 
+// The staged changes as tasks: each added or modified index entry, with HEAD's version of the path
+// (or of the file it was renamed from) as the version whose secrets are not new.
 HistoryPlan plan_staged(git_repository* repo, GitCommand* prefetched) {
   GitTree head_tree;
   {
@@ -269,9 +263,7 @@ std::vector<std::string> tracked_env_files(const std::string& repo_path, bool tr
   GitRepository repo = open_repository(repo_path, trust_repo);
   if (listed) {
     for (size_t pos = 0; pos < listed->size();) {
-      const size_t end = listed->find('\0', pos);
-      std::string path = listed->substr(pos, end == std::string::npos ? std::string::npos : end - pos);
-      pos = end == std::string::npos ? listed->size() : end + 1;
+      std::string path = next_nul_field(*listed, pos);
       if (!path.empty() && is_env(path)) candidates.push_back(std::move(path));
     }
   } else {
