@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <utility>
 
 extern char** environ;
 
@@ -13,45 +14,42 @@ namespace leakgate {
 
 GitCommand GitCommand::start(const std::vector<std::string>& args, const std::string& cwd) {
   GitCommand c;
-  // Everything that allocates comes first: once the pipe exists, nothing below may throw.
   std::vector<std::string> argv_s{"git", "-C", cwd};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
-  int out[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return c;
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return c;
+  UniqueFd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&fa, write_end.get(), STDOUT_FILENO);
   posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, "git", &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
-  ::close(out[1]);
-  if (rc != 0) {
-    ::close(out[0]);
-    return c;
-  }
+  if (rc != 0) return c;
   c.pid_ = pid;
-  c.out_ = out[0];
+  c.out_ = std::move(read_end);
   return c;
 }
 
-GitCommand::GitCommand(GitCommand&& o) noexcept : pid_(o.pid_), out_(o.out_) {
-  o.pid_ = -1;
-  o.out_ = -1;
+GitCommand::GitCommand(GitCommand&& o) noexcept : pid_(std::exchange(o.pid_, -1)), out_(std::move(o.out_)) {}
+
+int GitCommand::reap() {
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  return status;
 }
 
 GitCommand::~GitCommand() {
   // Closing the pipe first lets a git still writing end (SIGPIPE) instead of blocking the wait.
-  if (out_ >= 0) ::close(out_);
-  if (pid_ > 0) {
-    int status = 0;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-    }
-  }
+  out_ = UniqueFd();
+  if (pid_ > 0) reap();
 }
 
 std::optional<std::string> GitCommand::finish() {
@@ -59,16 +57,12 @@ std::optional<std::string> GitCommand::finish() {
   std::string data;
   char buf[65536];
   for (;;) {
-    const ssize_t n = ::read(out_, buf, sizeof buf);
+    const ssize_t n = ::read(out_.get(), buf, sizeof buf);
     if (n > 0) data.append(buf, static_cast<size_t>(n));
     else if (n == 0 || errno != EINTR) break;
   }
-  ::close(out_);
-  out_ = -1;
-  int status = 0;
-  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-  }
-  pid_ = -1;
+  out_ = UniqueFd();
+  const int status = reap();
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
   return data;
 }

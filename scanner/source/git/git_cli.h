@@ -11,14 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "scanner/source/fd_reader.h"
+
 namespace leakgate {
 
 // `git -C CWD ARGS`, started now and collected later: a hook starts git listing what it needs
 // first, and loads libgit2 and its rules on the other core while git works.
 class GitCommand {
  public:
-  // A git that cannot be started is reported by finish() as nullopt (only running out of memory
-  // throws, before any pipe or process exists).
+  // A git that cannot be started is reported by finish() as nullopt.
   static GitCommand start(const std::vector<std::string>& args, const std::string& cwd);
   GitCommand(GitCommand&& o) noexcept;
   GitCommand& operator=(GitCommand&&) = delete;
@@ -30,8 +31,10 @@ class GitCommand {
 
  private:
   GitCommand() = default;
+  int reap();  // waits for the child; its wait status
+
   pid_t pid_ = -1;
-  int out_ = -1;
+  UniqueFd out_;  // the read end of git's stdout
 };
 
 // The field of git's `-z` output that starts at `pos`, up to the next NUL; `pos` moves past that
