@@ -193,15 +193,12 @@ class Walk {
     if (read_error != 0) error(r, shown, std::string("reading directory: ") + std::strerror(read_error));
     if (found.empty()) return;
     // Keep the descriptor for the entries if the budget allows; else they are opened by full path.
-    std::shared_ptr<const OpenDir> self;
-    if (kept_dirs_.fetch_add(1, std::memory_order_relaxed) < dir_budget_) {
-      self = std::make_shared<OpenDir>(full_path(w), d.get(), &kept_dirs_);
-      d.release();
-    } else {
+    if (kept_dirs_.fetch_add(1, std::memory_order_relaxed) >= dir_budget_) {
       kept_dirs_.fetch_sub(1, std::memory_order_relaxed);
       d.reset();
-      self = std::make_shared<OpenDir>(full_path(w), nullptr, &kept_dirs_);
     }
+    auto self = std::make_shared<const OpenDir>(full_path(w), d.get(), &kept_dirs_);
+    d.release();  // owned by `self` now (if kept)
     for (auto& f : found) f.parent = self;
     std::lock_guard<std::mutex> lock(mu_);
     pending_ += found.size();
@@ -248,7 +245,7 @@ class Walk {
         ended = got < n && got > 0 && total >= size;
         return got;
       };
-      r.stats.bytes += scanner.scan_stream(read, target, r.findings, static_cast<uint64_t>(st.st_size));
+      r.stats.bytes += scanner.scan_stream(read, target, r.findings, size);
       ++r.stats.files;
     } catch (const ReadError& e) {
       error(r, w.rel, e.what());
