@@ -9,7 +9,6 @@
 // unchanged; the only new failure is an uninstalled libgit2, reported as an Error by that call.
 //
 // A function newly called from leakgate must be added to the list below; the link fails until it is.
-#include <dlfcn.h>
 #include <git2.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
@@ -19,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "scanner/util/dynamic_library.h"
 #include "scanner/util/error.h"
 
 #ifndef LEAKGATE_LIBGIT2_SONAME
@@ -121,23 +121,17 @@ std::atomic<const LibGit2Functions*> loaded{nullptr};
   static std::string error;
   static std::once_flag once;
   std::call_once(once, [] {
-    void* h = ::dlopen(LEAKGATE_LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-      const char* why = ::dlerror();
-      error = std::string("libgit2 could not be loaded (") + (why ? why : LEAKGATE_LIBGIT2_SONAME) +
+    DynamicLibrary so({LEAKGATE_LIBGIT2_SONAME});
+    if (!so.loaded()) {
+      error = "libgit2 could not be loaded (" + so.load_error() +
               "); scanning git repositories needs it: on Debian 12, apt install libgit2-1.5";
       return;
     }
-    const char* missing = nullptr;
-    auto bind = [&](auto& fn, const char* name) {
-      fn = reinterpret_cast<std::remove_reference_t<decltype(fn)>>(::dlsym(h, name));
-      if (!fn && !missing) missing = name;
-    };
-#define LEAKGATE_BIND(ret, name, params, args) bind(fns.name, #name);
+#define LEAKGATE_BIND(ret, name, params, args) so.bind(fns.name, #name);
     LEAKGATE_LIBGIT2_FUNCTIONS(LEAKGATE_BIND)
 #undef LEAKGATE_BIND
-    bind(fns.git_libgit2_opts, "git_libgit2_opts");
-    if (missing) error = std::string("the installed libgit2 (" LEAKGATE_LIBGIT2_SONAME ") lacks ") + missing;
+    so.bind(fns.git_libgit2_opts, "git_libgit2_opts");
+    if (so.missing()) error = std::string("the installed libgit2 (" LEAKGATE_LIBGIT2_SONAME ") lacks ") + so.missing();
     else loaded.store(&fns, std::memory_order_release);
   });
   if (!error.empty()) throw Error(error);
