@@ -1,9 +1,8 @@
 // The git hooks end to end: `leakgate hook install`, then the real `git commit` / `git push`.
 #include <catch2/catch.hpp>
 
-#include <set>
-
 #include <filesystem>
+#include <set>
 
 #include "support/test_support.h"
 
