@@ -32,6 +32,7 @@ int run_list(const RulesArgs& a) {
       arr.push_back({{"id", r.rule.id},
                      {"description", r.rule.description},
                      {"engine", engine_mode_name(r.mode)},
+                     {"own_database", r.own_database},
                      {"keywords", r.rule.keywords},
                      {"entropy", r.rule.entropy}});
     std::cout << dump_json(arr, 2) << '\n';

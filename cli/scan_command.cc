@@ -189,7 +189,7 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
   if (o.stats) {
     std::fprintf(stderr,
                  "leakgate stats: rules=%zu (db %zu bytes, %s in %.1f ms) files=%llu bytes=%llu "
-                 "special=%llu symlinks=%llu exempt=%llu unreadable=%llu hs_hits=%llu confirm_ranges=%llu matches=%llu "
+                 "special=%llu symlinks=%llu exempt=%llu unreadable=%llu hs_hits=%llu own_db_scans=%llu confirm_ranges=%llu matches=%llu "
                  "seconds=%.3f\n",
                  rules.rules().size(), rules.database_bytes(), rules.from_cache() ? "loaded from cache" : "compiled", rules.compile_ms(),
                  static_cast<unsigned long long>(result.stats.files), static_cast<unsigned long long>(result.stats.bytes),
@@ -198,6 +198,7 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
                  static_cast<unsigned long long>(result.stats.skipped_exempt),
                  static_cast<unsigned long long>(result.stats.unreadable),
                  static_cast<unsigned long long>(result.stats.hs_hits),
+                 static_cast<unsigned long long>(result.stats.own_db_scans),
                  static_cast<unsigned long long>(result.stats.confirm_ranges),
                  static_cast<unsigned long long>(result.stats.matches), result.stats.seconds);
   }

@@ -23,6 +23,7 @@ struct ScanStats {
   uint64_t skipped_exempt = 0;  // paths a global allowlist exempts
   uint64_t unreadable = 0;
   uint64_t hs_hits = 0;          // Hyperscan match events for rules
+  uint64_t own_db_scans = 0;     // passes of a rule's own database (compiled_ruleset.h)
   uint64_t confirm_ranges = 0;   // windows RE2 searched
   uint64_t matches = 0;          // RE2-confirmed matches, before filters
   double seconds = 0;
@@ -34,6 +35,7 @@ struct ScanStats {
     skipped_exempt += o.skipped_exempt;
     unreadable += o.unreadable;
     hs_hits += o.hs_hits;
+    own_db_scans += o.own_db_scans;
     confirm_ranges += o.confirm_ranges;
     matches += o.matches;
   }

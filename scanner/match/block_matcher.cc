@@ -10,7 +10,9 @@ BlockMatcher::BlockMatcher(std::shared_ptr<const CompiledRuleset> rules)
     : rules_(std::move(rules)),
       scratch_(rules_->make_scratch()),
       hits_(rules_->rules().size()),
-      keyword_seen_(rules_->keywords().size(), 0) {}
+      keyword_seen_(rules_->keywords().size(), 0),
+      trigger_base_(static_cast<uint32_t>(rules_->rules().size())),
+      own_triggered_(rules_->own_databases().size(), 0) {}
 
 int BlockMatcher::on_keyword(unsigned id, unsigned long long, unsigned long long, unsigned, void* ctx) noexcept {
   static_cast<BlockMatcher*>(ctx)->keyword_seen_[id] = 1;
@@ -19,6 +21,10 @@ int BlockMatcher::on_keyword(unsigned id, unsigned long long, unsigned long long
 
 int BlockMatcher::on_hit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) noexcept {
   auto* self = static_cast<BlockMatcher*>(ctx);
+  if (id >= self->trigger_base_) {
+    self->own_triggered_[id - self->trigger_base_] = 1;
+    return 0;
+  }
   ++self->stats_.hs_hits;
   const uint32_t window = self->rules_->rules()[id].window;
   const uint64_t from = to > window ? to - window : 0;
@@ -40,7 +46,8 @@ int BlockMatcher::on_hit(unsigned id, unsigned long long, unsigned long long to,
 }
 
 bool BlockMatcher::keyword_gate(const CompiledRule& r, std::string_view block) {
-  if (r.keyword_ids.empty()) return true;
+  // A rule with its own database was only scanned because one of its keywords occurs here.
+  if (r.keyword_ids.empty() || r.own_database) return true;
   if (!keywords_scanned_) {
     // First rule with keywords to need them in this block: one pass of the keyword database.
     keywords_scanned_ = true;
@@ -62,10 +69,17 @@ void BlockMatcher::scan(std::string_view block, std::vector<RawMatch>& out) {
   stats_.bytes += block.size();
   keywords_scanned_ = false;
   touched_.clear();
-  if (const hs_database_t* db = rules_->database()) {
+  const auto run = [&](const hs_database_t* db) {
     hs_error_t rc = hs_scan(db, block.data(), static_cast<unsigned>(block.size()), 0, scratch_.get(), &on_hit, this);
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) throw Error("Hyperscan scan failed (error " + std::to_string(rc) + ")");
-  }
+  };
+  std::fill(own_triggered_.begin(), own_triggered_.end(), 0);
+  if (const hs_database_t* db = rules_->database()) run(db);
+  for (size_t o = 0; o < own_triggered_.size(); ++o)
+    if (own_triggered_[o]) {
+      ++stats_.own_scans;
+      run(rules_->own_databases()[o].database.get());
+    }
   std::sort(touched_.begin(), touched_.end());
   for (uint32_t id : touched_) {
     auto& ranges = hits_[id];

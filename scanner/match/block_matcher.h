@@ -25,6 +25,7 @@ struct MatchStats {
   uint64_t bytes = 0;
   uint64_t blocks = 0;
   uint64_t hs_hits = 0;
+  uint64_t own_scans = 0;  // passes of a rule's own database (see compiled_ruleset.h)
   uint64_t ranges_confirmed = 0;
   uint64_t matches = 0;
 };
@@ -58,6 +59,8 @@ class BlockMatcher {
   std::vector<uint32_t> touched_;         // rules with hits in this block
   std::vector<uint8_t> keyword_seen_;  // valid once keywords_scanned_
   bool keywords_scanned_ = false;
+  uint32_t trigger_base_;              // ids from here on: an own database's keyword occurs
+  std::vector<uint8_t> own_triggered_; // per CompiledRuleset::own_databases(), in this block
   std::vector<re2::StringPiece> groups_;
   MatchStats stats_;
 };

@@ -6,6 +6,8 @@
 #include <map>
 #include <optional>
 
+#include <re2/filtered_re2.h>
+
 #include "scanner/ruleset/context_prefix.h"
 #include "scanner/ruleset/database_cache.h"
 #include "scanner/util/error.h"
@@ -107,6 +109,31 @@ bool hs_accepts(const std::string& pattern, unsigned flags, unsigned* max_width,
   return true;
 }
 
+// Rules, among those Hyperscan takes that have keywords, that require no literal of two bytes or
+// more: RE2's prefilter analysis (FilteredRE2) finds no set of strings one of which every match
+// must contain. Hyperscan's speed comes from finding literals first; such a rule makes it run an
+// automaton over every byte instead.
+std::vector<uint32_t> literal_free_keyword_rules(const std::vector<CompiledRule>& rules) {
+  re2::FilteredRE2 filter(/*min_atom_len=*/2);
+  std::vector<uint32_t> added;  // FilteredRE2 id -> rule index
+  for (uint32_t i = 0; i < rules.size(); ++i) {
+    const auto& r = rules[i];
+    if ((r.mode != EngineMode::kExact && r.mode != EngineMode::kPrefilter) || r.keyword_ids.empty()) continue;
+    int id = -1;
+    if (filter.Add(r.hs_pattern.empty() ? r.rule.regex : r.hs_pattern, re2_options(), &id) == RE2::NoError)
+      added.push_back(i);
+  }
+  std::vector<uint32_t> out;
+  if (added.empty()) return out;
+  std::vector<std::string> atoms;
+  filter.Compile(&atoms);
+  std::vector<int> unfiltered;
+  filter.AllPotentials({}, &unfiltered);  // with no atom seen, only the unfiltered ones can match
+  for (int id : unfiltered) out.push_back(added[static_cast<size_t>(id)]);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 }  // namespace
 
 std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig config, CompileOptions options) {
@@ -156,23 +183,35 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
   std::optional<DatabaseCache::Key> key;
   if (options.use_cache && cache.enabled()) {
     // Bump when what compile_database() derives from the same rules changes.
-    constexpr int kCompileRevision = 3;  // 3: keywords in their own database
+    // 3: keywords in their own database; 4: literal-free rules with keywords in their own.
+    constexpr int kCompileRevision = 4;
     std::string material = "revision=" + std::to_string(kCompileRevision) + " window=" +
-                           std::to_string(options.unbounded_window) + "\n";
-    for (const auto& r : set->rules_)
-      material += r.rule.regex + '\0' + r.hs_pattern + '\0' + (r.regex ? "r" : "p") + '\n';
+                           std::to_string(options.unbounded_window) + " own=" +
+                           std::to_string(options.own_databases) + "\n";
+    for (const auto& r : set->rules_) {
+      material += r.rule.regex + '\0' + r.hs_pattern + '\0' + (r.regex ? "r" : "p");
+      for (uint32_t k : r.keyword_ids) material += ' ' + std::to_string(k);  // own databases' triggers
+      material += '\n';
+    }
     // Every RE2 pattern too: a hit means all of them were validated when the entry was written.
     for (const Pending& p : pending) material += "re:" + p.re->pattern() + '\n';
     for (const auto& k : set->keywords_) material += "kw:" + k + '\n';
     key = cache.key(material);
-    if (auto hit = cache.load(*key); hit && hit->rules.size() == set->rules_.size()) {
-      for (size_t i = 0; i < hit->rules.size(); ++i) {
+    auto hit = cache.load(*key);
+    if (hit && hit->rules.size() == set->rules_.size() &&
+        static_cast<size_t>(std::count_if(hit->rules.begin(), hit->rules.end(), [](const CachedRuleMode& m) {
+          return m.own;
+        })) == hit->own_databases.size()) {
+      auto own_db = hit->own_databases.begin();
+      for (uint32_t i = 0; i < hit->rules.size(); ++i) {
         auto& r = set->rules_[i];
         if (r.mode == EngineMode::kPathOnly) continue;
         r.mode = static_cast<EngineMode>(hit->rules[i].mode);
         r.window = hit->rules[i].window;
         r.bounded = hit->rules[i].bounded;
         r.mode_note = hit->rules[i].note;
+        r.own_database = hit->rules[i].own;
+        if (r.own_database) set->own_databases_.push_back({i, std::move(*own_db++)});
       }
       set->database_ = std::move(hit->database);
       set->keyword_database_ = std::move(hit->keyword_database);
@@ -185,8 +224,11 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     set->compile_database(options);
     if (key) {
       std::vector<CachedRuleMode> modes;
-      for (const auto& r : set->rules_) modes.push_back({static_cast<int>(r.mode), r.window, r.bounded, r.mode_note});
-      cache.store(*key, set->database_.get(), set->keyword_database_.get(), modes);
+      for (const auto& r : set->rules_)
+        modes.push_back({static_cast<int>(r.mode), r.window, r.bounded, r.own_database, r.mode_note});
+      std::vector<const hs_database_t*> own;
+      for (const auto& o : set->own_databases_) own.push_back(o.database.get());
+      cache.store(*key, set->database_.get(), set->keyword_database_.get(), own, modes);
     }
   }
 
@@ -224,29 +266,7 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
          !hs_accepts(cr.hs_pattern, cr.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0, nullptr, nullptr)))
       cr.hs_pattern.clear();
   }
-  // One database for all rules. hs_expression_info accepts a few patterns that the full compile
-  // then rejects ("pattern too large"): demote the named rule a step and try again.
-  for (;;) {
-    std::vector<std::string> patterns;
-    std::vector<unsigned> flags, ids;
-    for (uint32_t i = 0; i < rules_.size(); ++i) {
-      const auto& r = rules_[i];
-      if (r.mode != EngineMode::kExact && r.mode != EngineMode::kPrefilter) continue;
-      patterns.push_back(r.hs_pattern.empty() ? r.rule.regex : r.hs_pattern);
-      flags.push_back(r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0);
-      ids.push_back(i);
-    }
-    if (patterns.empty()) break;
-    HsCompiled compiled = compile_block_database(patterns, flags, ids);
-    if (compiled.db) {
-      database_ = std::move(compiled.db);
-      break;
-    }
-    const int bad = compiled.bad;
-    const std::string& msg = compiled.error;
-    if (bad < 0 || static_cast<size_t>(bad) >= patterns.size())
-      throw Error("Hyperscan could not compile the rule database: " + msg);
-    auto& r = rules_[ids[bad]];
+  const auto demote = [&](CompiledRule& r, const std::string& msg) {
     if (r.mode == EngineMode::kExact) {
       r.mode = EngineMode::kPrefilter;
       r.mode_note = msg;
@@ -255,7 +275,56 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
       r.mode_note += (r.mode_note.empty() ? "" : "; ") + std::string("prefilter: ") + msg;
       r.bounded = false;
       r.window = options.unbounded_window;
+      r.own_database = false;
     }
+  };
+  const auto hs_flags = [](const CompiledRule& r) { return r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0u; };
+  const auto hs_text = [](const CompiledRule& r) { return r.hs_pattern.empty() ? r.rule.regex : r.hs_pattern; };
+
+  // Literal-free rules with keywords first, each alone: one that Hyperscan then rejects even in
+  // prefilter form is left to RE2 (which gates it by keyword too).
+  for (uint32_t i : options.own_databases ? literal_free_keyword_rules(rules_) : std::vector<uint32_t>{}) {
+    CompiledRule& r = rules_[i];
+    r.own_database = true;
+    while (r.own_database) {
+      HsCompiled compiled = compile_block_database({hs_text(r)}, {hs_flags(r)}, {i});
+      if (compiled.db) {
+        own_databases_.push_back({i, std::move(compiled.db)});
+        break;
+      }
+      demote(r, compiled.error);
+    }
+  }
+  // One database for all other rules, plus the keywords of the rules with their own (ids past the
+  // rules'). hs_expression_info accepts a few patterns that the full compile then rejects
+  // ("pattern too large"): demote the named rule a step and try again.
+  for (;;) {
+    std::vector<std::string> patterns;
+    std::vector<unsigned> flags, ids;
+    for (uint32_t i = 0; i < rules_.size(); ++i) {
+      const auto& r = rules_[i];
+      if ((r.mode != EngineMode::kExact && r.mode != EngineMode::kPrefilter) || r.own_database) continue;
+      patterns.push_back(hs_text(r));
+      flags.push_back(hs_flags(r));
+      ids.push_back(i);
+    }
+    const size_t rule_patterns = patterns.size();
+    for (uint32_t o = 0; o < own_databases_.size(); ++o)
+      for (uint32_t k : rules_[own_databases_[o].rule].keyword_ids) {
+        patterns.push_back(literal_pattern(keywords_[k]));
+        flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
+        ids.push_back(static_cast<unsigned>(rules_.size()) + o);
+      }
+    if (patterns.empty()) break;
+    HsCompiled compiled = compile_block_database(patterns, flags, ids);
+    if (compiled.db) {
+      database_ = std::move(compiled.db);
+      break;
+    }
+    const int bad = compiled.bad;
+    if (bad < 0 || static_cast<size_t>(bad) >= rule_patterns)
+      throw Error("Hyperscan could not compile the rule database: " + compiled.error);
+    demote(rules_[ids[bad]], compiled.error);
   }
   // Keywords: literals, so Hyperscan takes any of them; once seen is enough (a block-wide gate).
   if (!keywords_.empty()) {
@@ -272,21 +341,23 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
 }
 
 size_t CompiledRuleset::database_bytes() const {
-  size_t n = 0, k = 0;
-  if (database_) hs_database_size(database_.get(), &n);
-  if (keyword_database_) hs_database_size(keyword_database_.get(), &k);
-  return n + k;
+  size_t total = 0;
+  for_each_database([&](const hs_database_t* db) {
+    size_t n = 0;
+    hs_database_size(db, &n);
+    total += n;
+  });
+  return total;
 }
 
 HsScratch CompiledRuleset::make_scratch() const {
   hs_scratch_t* s = nullptr;
-  // One scratch serves both databases: hs_alloc_scratch grows it to fit each in turn.
-  for (const auto& db : {database_.get(), keyword_database_.get()})
-    if (db && hs_alloc_scratch(db, &s) != HS_SUCCESS) {
-      HsScratch partial(s);
-      throw Error("Hyperscan could not allocate scratch space");
-    }
-  return HsScratch(s);
+  // One scratch serves every database: hs_alloc_scratch grows it to fit each in turn.
+  bool ok = true;
+  for_each_database([&](const hs_database_t* db) { ok = ok && hs_alloc_scratch(db, &s) == HS_SUCCESS; });
+  HsScratch scratch(s);
+  if (!ok) throw Error("Hyperscan could not allocate scratch space");
+  return scratch;
 }
 
 bool CompiledRuleset::path_exempt(std::string_view path) const {

@@ -4,6 +4,11 @@
 //  - a second, small one holding every rule keyword as a caseless literal. It runs only over a
 //    block where a rule with keywords has a hit: kept in the main database, the ~90 built-in
 //    keywords ("token", "secret", "sk"…) cost about a tenth of every scan, hits or not;
+//  - a database of its own for each rule that has keywords but no literal Hyperscan could look
+//    for (gitleaks' sourcegraph-access-token accepts any 40 hex digits): in the main database
+//    such a rule runs its automaton over every byte, a third of the gitleaks set's Hyperscan
+//    time on git/git. The main database holds its keywords instead, and its own database runs
+//    only over a block where one of them occurs, which is where its hits could count anyway;
 //  - per rule, an RE2 program (Latin-1, i.e. byte semantics like Hyperscan without HS_FLAG_UTF8)
 //    that confirms a hit and extracts the secret inside a bounded window ending at the hit.
 // No rule is dropped silently: each carries the engine mode it ended up in and why.
@@ -15,7 +20,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
 
 #include <re2/set.h>
 
@@ -51,6 +55,7 @@ struct CompiledRule {
   std::unique_ptr<LazyRegex> path;   // null: every path
   uint32_t window = 0;               // longest match, capped: how far before a hit RE2 looks
   bool bounded = true;               // false: the regex has no maximum width (window is the cap)
+  bool own_database = false;         // in a database of its own, not database() (see the top)
   std::vector<uint32_t> keyword_ids; // indexes into keywords()
   std::vector<CompiledAllowlist> allowlists;
 };
@@ -65,6 +70,9 @@ struct CompileOptions {
   // Drop a rule's leading optional context (`[\w.-]{0,50}?`) where that cannot change what is
   // found (context_prefix.h). Off only to test that claim.
   bool strip_context = true;
+  // Give literal-free rules with keywords a database of their own (see the top). Off only to test
+  // that this never changes what is found.
+  bool own_databases = true;
 };
 
 class CompiledRuleset {
@@ -75,10 +83,17 @@ class CompiledRuleset {
   const std::vector<CompiledRule>& rules() const { return rules_; }
   const std::vector<CompiledAllowlist>& global_allowlists() const { return global_allowlists_; }
   const std::vector<std::string>& keywords() const { return keywords_; }
-  // Hyperscan ids: a rule's index in rules() (database()), a keyword's in keywords()
-  // (keyword_database()). Either may be null: no rule Hyperscan takes, no keywords.
+  // Hyperscan ids: a rule's index in rules() (database() and own databases), a keyword's in
+  // keywords() (keyword_database()). In database(), an id of rules().size() + i says a keyword of
+  // own_databases()[i]'s rule occurs in the block. Either database may be null: no rule Hyperscan
+  // takes, no keywords.
   const hs_database_t* database() const { return database_.get(); }
   const hs_database_t* keyword_database() const { return keyword_database_.get(); }
+  struct OwnDatabase {
+    uint32_t rule;
+    HsDatabase database;
+  };
+  const std::vector<OwnDatabase>& own_databases() const { return own_databases_; }
   const std::vector<uint32_t>& re2_only_rules() const { return re2_only_; }
   const std::vector<uint32_t>& path_only_rules() const { return path_only_; }
   // Bytes two consecutive blocks of one file must share so that no match is cut: the longest window.
@@ -87,7 +102,7 @@ class CompiledRuleset {
   bool from_cache() const { return from_cache_; }
   size_t database_bytes() const;
 
-  // A scratch sized for both databases, one per worker.
+  // A scratch sized for every database, one per worker.
   HsScratch make_scratch() const;
 
   // True if a global allowlist exempts `path` on the path alone (before the file is read). Every
@@ -103,6 +118,7 @@ class CompiledRuleset {
   std::vector<uint32_t> path_only_;
   HsDatabase database_;
   HsDatabase keyword_database_;
+  std::vector<OwnDatabase> own_databases_;
   uint32_t max_window_ = 0;
   double compile_ms_ = 0;
   bool from_cache_ = false;
@@ -110,6 +126,12 @@ class CompiledRuleset {
   mutable std::unique_ptr<RE2::Set> exempt_paths_;  // null: no path-alone allowlist paths
 
   void compile_database(const CompileOptions& options);
+  template <class F>
+  void for_each_database(F&& f) const {
+    for (const hs_database_t* db : {database_.get(), keyword_database_.get()})
+      if (db) f(db);
+    for (const auto& o : own_databases_) f(o.database.get());
+  }
 };
 
 }  // namespace leakgate

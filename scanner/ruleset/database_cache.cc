@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,9 +18,10 @@
 namespace leakgate {
 
 namespace {
-// v3: magic, u64 material length, material, u64 meta length, meta (JSON), then the rule database
-// and the keyword database, each as u64 length + serialized bytes (length 0: none).
-constexpr char kMagic[] = "leakgate-hsdb-3\n";
+// v4: magic, u64 material length, material, u64 meta length, meta (JSON), then the rule database,
+// the keyword database and each own database, each as u64 length + serialized bytes (length 0:
+// none); the rules marked `own` in the meta say how many own databases there are.
+constexpr char kMagic[] = "leakgate-hsdb-4\n";
 
 bool take_u64(std::string_view& in, uint64_t& v) {
   if (in.size() < 8) return false;
@@ -93,12 +95,16 @@ std::optional<CachedDatabase> DatabaseCache::load(const Key& key) const {
     const auto j = nlohmann::json::parse(data.substr(0, json_len));
     for (const auto& r : j.at("rules"))
       out.rules.push_back({r.at("mode").get<int>(), r.at("window").get<uint32_t>(), r.at("bounded").get<bool>(),
-                           r.at("note").get<std::string>()});
+                           r.at("own").get<bool>(), r.at("note").get<std::string>()});
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
   data.remove_prefix(json_len);
-  for (HsDatabase* target : {&out.database, &out.keyword_database}) {
+  out.own_databases.resize(
+      static_cast<size_t>(std::count_if(out.rules.begin(), out.rules.end(), [](const auto& r) { return r.own; })));
+  std::vector<HsDatabase*> targets{&out.database, &out.keyword_database};
+  for (auto& d : out.own_databases) targets.push_back(&d);
+  for (HsDatabase* target : targets) {
     uint64_t len = 0;
     if (!take_u64(data, len) || len > data.size()) return std::nullopt;
     if (len > 0) {
@@ -109,10 +115,13 @@ std::optional<CachedDatabase> DatabaseCache::load(const Key& key) const {
     data.remove_prefix(len);
   }
   if (!data.empty()) return std::nullopt;
+  for (const auto& d : out.own_databases)
+    if (!d) return std::nullopt;
   return out;
 }
 
 void DatabaseCache::store(const Key& key, const hs_database_t* db, const hs_database_t* keyword_db,
+                          const std::vector<const hs_database_t*>& own_dbs,
                           const std::vector<CachedRuleMode>& rules) const {
   if (!enabled()) return;
   std::error_code ec;
@@ -121,14 +130,17 @@ void DatabaseCache::store(const Key& key, const hs_database_t* db, const hs_data
   nlohmann::json j;
   j["rules"] = nlohmann::json::array();
   for (const auto& r : rules)
-    j["rules"].push_back({{"mode", r.mode}, {"window", r.window}, {"bounded", r.bounded}, {"note", r.note}});
+    j["rules"].push_back(
+        {{"mode", r.mode}, {"window", r.window}, {"bounded", r.bounded}, {"own", r.own}, {"note", r.note}});
   const std::string meta = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string out(kMagic, sizeof kMagic - 1);
   put_u64(out, key.material.size());
   out += key.material;
   put_u64(out, meta.size());
   out += meta;
-  for (const hs_database_t* d : {db, keyword_db}) {
+  std::vector<const hs_database_t*> all{db, keyword_db};
+  all.insert(all.end(), own_dbs.begin(), own_dbs.end());
+  for (const hs_database_t* d : all) {
     char* bytes = nullptr;
     size_t len = 0;
     if (d && hs_serialize_database(d, &bytes, &len) != HS_SUCCESS) return;

@@ -1,4 +1,4 @@
-// A compiled rule set saved to disk: the serialized Hyperscan database plus each rule's engine
+// A compiled rule set saved to disk: the serialized Hyperscan databases plus each rule's engine
 // mode and window, so a later process (a git hook, a CI step) loads it in about a millisecond
 // instead of compiling for hundreds. The key covers everything the result depends on: every
 // pattern and flag, the window cap, the Hyperscan version and the CPU's features. That material is
@@ -21,12 +21,14 @@ struct CachedRuleMode {
   int mode = 0;
   uint32_t window = 0;
   bool bounded = true;
+  bool own = false;  // the rule has a database of its own (CompiledRule::own_database)
   std::string note;
 };
 
 struct CachedDatabase {
   HsDatabase database;          // the rules'
   HsDatabase keyword_database;  // the keywords'
+  std::vector<HsDatabase> own_databases;  // in rule order, one per rule marked `own`
   std::vector<CachedRuleMode> rules;
 };
 
@@ -45,7 +47,7 @@ class DatabaseCache {
   Key key(const std::string& material) const;
   std::optional<CachedDatabase> load(const Key& key) const;
   void store(const Key& key, const hs_database_t* db, const hs_database_t* keyword_db,
-             const std::vector<CachedRuleMode>& rules) const;
+             const std::vector<const hs_database_t*>& own_dbs, const std::vector<CachedRuleMode>& rules) const;
 
  private:
   std::filesystem::path dir_;

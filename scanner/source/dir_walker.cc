@@ -126,6 +126,7 @@ class Walk {
       done();
     }
     r.stats.hs_hits += scanner.stats().hs_hits;
+    r.stats.own_db_scans += scanner.stats().own_scans;
     r.stats.confirm_ranges += scanner.stats().ranges_confirmed;
     r.stats.matches += scanner.stats().matches;
   }

@@ -223,6 +223,13 @@ path = '''\.p12$'''
   CHECK(count_rule(scan_text("vendor: 0123456789abcdef0123456789abcdef", 0, set), "kw") == 0);
   CHECK(count_rule(scan_text("anything", 0, set, "certs/a.p12"), "p12") == 1);
   CHECK(count_rule(scan_text("anything", 0, set, "certs/a.pem"), "p12") == 0);
+  // "kw" requires no literal, so it has a database of its own, run only where "vendorx" occurs;
+  // "pw" requires one and stays in the main database. The checks above hold for both.
+  REQUIRE(set->rules().size() == 4);
+  CHECK(set->rules()[2].own_database);
+  CHECK_FALSE(set->rules()[0].own_database);
+  REQUIRE(set->own_databases().size() == 1);
+  CHECK(set->own_databases()[0].rule == 2);
 }
 
 TEST_CASE("templates expand deterministically per seed and reject bad placeholders") {
@@ -262,6 +269,31 @@ TEST_CASE("the compiled-database cache: hit after a miss, and a corrupt or stale
   RuleConfig changed = cfg;
   changed.rules.pop_back();
   CHECK_FALSE(CompiledRuleset::compile(changed, o)->from_cache());
+  // A rule with a database of its own comes back from the cache with it, and with its keywords
+  // still in the main database.
+  const RuleConfig own = parse_config(R"(
+[[rules]]
+id = "hexkw"
+regex = '''[0-9a-f]{40}'''
+keywords = ["vendorq"]
+[[rules]]
+id = "lit"
+regex = '''zq_[a-z]{12}'''
+)", "own.toml");
+  CHECK_FALSE(CompiledRuleset::compile(own, o)->from_cache());
+  auto cached = CompiledRuleset::compile(own, o);
+  REQUIRE(cached->from_cache());
+  CHECK(cached->rules()[0].own_database);
+  CHECK_FALSE(cached->rules()[1].own_database);
+  REQUIRE(cached->own_databases().size() == 1);
+  const std::string hex = g.random("hex", 40);
+  CHECK(count_rule(scan_text("id " + hex + " for VendorQ", 0, cached), "hexkw") == 1);
+  CHECK(count_rule(scan_text("id " + hex + " for vendor", 0, cached), "hexkw") == 0);
+  CHECK(count_rule(scan_text("zq_abcdefghijkl", 0, cached), "lit") == 1);
+  // Entries that differ only in which rule a keyword belongs to are different keys.
+  RuleConfig moved = own;
+  std::swap(moved.rules[0].keywords, moved.rules[1].keywords);
+  CHECK_FALSE(CompiledRuleset::compile(moved, o)->from_cache());
 }
 
 TEST_CASE("leading context is split off only where the regex starts with it") {
@@ -299,8 +331,18 @@ TEST_CASE("gitleaks' rules find exactly the same secrets with their leading cont
   plain.strip_context = false;
   CompileOptions stripped = plain;
   stripped.strip_context = true;
+  CompileOptions one_database = stripped;
+  one_database.own_databases = false;
   auto a = CompiledRuleset::compile(cfg, plain);
   auto b = CompiledRuleset::compile(cfg, stripped);
+  auto c = CompiledRuleset::compile(cfg, one_database);
+  // sourcegraph-access-token accepts any 40 hex digits, facebook-access-token needs only `|` or
+  // `%`: each gets a database of its own.
+  std::vector<std::string> own;
+  for (const auto& o : b->own_databases()) own.push_back(b->rules()[o.rule].rule.id);
+  std::sort(own.begin(), own.end());
+  CHECK(own == std::vector<std::string>{"facebook-access-token", "sourcegraph-access-token"});
+  CHECK(c->own_databases().empty());
   size_t split = 0;
   for (const auto& r : b->rules()) split += r.hs_pattern.empty() ? 0 : 1;
   CHECK(split >= 90);  // about half of gitleaks' rules start with the prefix
@@ -328,12 +370,23 @@ TEST_CASE("gitleaks' rules find exactly the same secrets with their leading cont
       }
     }
   }
+  // Values for the two rules with databases of their own, which the lines above never shape.
+  for (int i = 0; i < 8; ++i) {
+    text += "commit " + g.random("hex", 40) + (i % 2 ? "\n" : ";\n");
+    text += "token " + g.random("digit", 15 + i % 2) + (i % 3 ? "|" : "%") + g.random("lalnum", 27 + i) + "\n";
+  }
+  text += "see sourcegraph and Facebook\n";
   auto key = [](const leakgate::Finding& f) { return f.rule_id + "@" + std::to_string(f.offset) + "=" + f.secret; };
-  std::vector<std::string> fa, fb;
+  std::vector<std::string> fa, fb, fc;
   for (const auto& f : scan_text(text, 0, a, "config.env")) fa.push_back(key(f));
   for (const auto& f : scan_text(text, 0, b, "config.env")) fb.push_back(key(f));
+  for (const auto& f : scan_text(text, 0, c, "config.env")) fc.push_back(key(f));
   std::sort(fa.begin(), fa.end());
   std::sort(fb.begin(), fb.end());
+  std::sort(fc.begin(), fc.end());
   CHECK(fa.size() > 200);  // the corpus exercises the rules
+  for (const char* id : {"sourcegraph-access-token@", "facebook-access-token@"})
+    CHECK(std::count_if(fb.begin(), fb.end(), [&](const std::string& k) { return k.rfind(id, 0) == 0; }) >= 8);
   CHECK(fa == fb);
+  CHECK(fc == fb);  // own databases change nothing found
 }

@@ -346,6 +346,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
       const ContentScanner& scanner;
       ~CountMatches() {
         stats.hs_hits += scanner.stats().hs_hits;
+        stats.own_db_scans += scanner.stats().own_scans;
         stats.confirm_ranges += scanner.stats().ranges_confirmed;
         stats.matches += scanner.stats().matches;
       }
