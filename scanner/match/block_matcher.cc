@@ -120,6 +120,7 @@ void BlockMatcher::confirm(uint32_t rule, std::string_view block, uint64_t start
     rm.rule = rule;
     rm.match_start = static_cast<uint64_t>(m.data() - block.data());
     rm.match_end = rm.match_start + m.size();
+    if (r.lead) rm.match_start = r.lead->whole_match_start(block, pos, rm.match_start);
     // gitleaks' rule: the configured secret group, else the first non-empty group, else the match.
     const re2::StringPiece* secret = &m;
     if (r.rule.secret_group > 0) {

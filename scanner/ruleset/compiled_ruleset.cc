@@ -160,13 +160,12 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
       std::string confirm = rule.regex;
       if (options.strip_context) {
         if (auto split = split_leading_context(rule.regex)) {
-          // An allowlist that looks at the whole match needs the match to start where it did.
-          auto on_match = [](const Allowlist& a) { return a.regex_target == RegexTarget::kMatch && !a.regexes.empty(); };
-          const bool match_checked = std::any_of(rule.allowlists.begin(), rule.allowlists.end(), on_match) ||
-                                     std::any_of(config.allowlists.begin(), config.allowlists.end(), on_match);
           cr.hs_pattern = split->rest;
-          if (split->lazy && !split->top_level_alternation && split->capture_groups > 0 && !match_checked)
+          if (split->lazy && !split->top_level_alternation && split->capture_groups > 0) {
             confirm = split->rest;
+            cr.lead = std::make_unique<LeadingContext>(lazy(split->atom, where + " leading context", pending),
+                                                       split->max_repeat);
+          }
         }
       }
       cr.regex = lazy(confirm, where, pending);
@@ -338,6 +337,18 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
     if (!compiled.db) throw Error("Hyperscan could not compile the keyword database: " + compiled.error);
     keyword_database_ = std::move(compiled.db);
   }
+}
+
+uint64_t LeadingContext::whole_match_start(std::string_view text, uint64_t from, uint64_t start) const {
+  std::call_once(once_, [&] {
+    for (int c = 0; c < 256; ++c) {
+      const char byte = static_cast<char>(c);
+      in_[static_cast<size_t>(c)] = RE2::FullMatch(re2::StringPiece(&byte, 1), atom_->get());
+    }
+  });
+  uint64_t p = start;
+  while (p > from && start - p < max_ && in_[static_cast<unsigned char>(text[p - 1])]) --p;
+  return p;
 }
 
 size_t CompiledRuleset::database_bytes() const {

@@ -14,6 +14,7 @@
 // No rule is dropped silently: each carries the engine mode it ended up in and why.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -46,11 +47,29 @@ struct CompiledAllowlist {
   std::vector<std::string> commits;
 };
 
+// A rule's leading context when RE2 confirms without it (context_prefix.h): which bytes it may
+// span and how many, to find where the whole regex's match starts.
+class LeadingContext {
+ public:
+  LeadingContext(std::unique_ptr<LazyRegex> atom, uint32_t max_repeat) : atom_(std::move(atom)), max_(max_repeat) {}
+  // Where the whole regex's match begins when the regex without its context matched at `start`,
+  // in a search of `text` begun at `from`: the earliest byte from which every byte up to `start`
+  // is in the class, at most `max_repeat` of them, not before `from`.
+  uint64_t whole_match_start(std::string_view text, uint64_t from, uint64_t start) const;
+
+ private:
+  std::unique_ptr<LazyRegex> atom_;  // the repeated class, with the regex's leading flags
+  uint32_t max_;
+  mutable std::once_flag once_;
+  mutable std::array<bool, 256> in_{};  // built from atom_ on first use
+};
+
 struct CompiledRule {
   Rule rule;
   EngineMode mode = EngineMode::kExact;
   std::string mode_note;             // why Hyperscan did not take it exactly, if it did not
   std::unique_ptr<LazyRegex> regex;  // null for path-only rules; may lack leading context (see context_prefix.h)
+  std::unique_ptr<LeadingContext> lead;  // set when `regex` lacks the leading context
   std::string hs_pattern;            // what the database holds for this rule; empty: rule.regex
   std::unique_ptr<LazyRegex> path;   // null: every path
   uint32_t window = 0;               // longest match, capped: how far before a hit RE2 looks

@@ -1,6 +1,7 @@
 #include "scanner/ruleset/context_prefix.h"
 
 #include <cctype>
+#include <cstdint>
 
 namespace leakgate {
 namespace {
@@ -73,12 +74,15 @@ std::optional<ContextSplit> split_leading_context(const std::string& re) {
   }
   // A repetition that allows zero: {0,n}, *, ?
   size_t q = atom_end;
+  uint32_t max_repeat = 0;
   if (q < re.size() && (re[q] == '*' || re[q] == '?')) {
+    max_repeat = re[q] == '*' ? UINT32_MAX : 1;
     ++q;
   } else if (re.compare(q, 3, "{0,") == 0) {
     size_t k = q + 3;
     while (k < re.size() && std::isdigit(static_cast<unsigned char>(re[k]))) ++k;
-    if (k == q + 3 || k >= re.size() || re[k] != '}') return std::nullopt;
+    if (k == q + 3 || k >= re.size() || re[k] != '}' || k - (q + 3) > 9) return std::nullopt;
+    max_repeat = static_cast<uint32_t>(std::stoul(re.substr(q + 3, k - (q + 3))));
     q = k + 1;
   } else {
     return std::nullopt;
@@ -92,6 +96,8 @@ std::optional<ContextSplit> split_leading_context(const std::string& re) {
   if (q >= re.size()) return std::nullopt;
   ContextSplit out;
   out.rest = flags + re.substr(q);
+  out.atom = flags + re.substr(i, atom_end - i);
+  out.max_repeat = max_repeat;
   // A `U` flag swaps greedy and lazy.
   const size_t dash = flags.find('-');
   const bool ungreedy = flags.substr(0, dash).find('U') != std::string::npos;

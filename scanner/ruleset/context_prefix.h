@@ -8,8 +8,10 @@
 // - RE2 extracts captures with leftmost-first semantics. With a *lazy* prefix over a character
 //   class, no top-level `|`, and the secret in a capture group after it, the leftmost match of
 //   `X{0,n}?Y` is the prefix followed by the leftmost match of `Y`, so the groups are the same.
-//   The match as a whole starts later, so a rule checked by a `regexTarget = "match"` allowlist
-//   keeps its prefix for RE2.
+//   The whole match starts where the prefix could first begin: the earliest byte from which every
+//   byte up to the secret's group is in the prefix's class, at most n bytes back (and not before
+//   where the search began). The matcher walks back to it, so a `regexTarget = "match"` allowlist
+//   and the block boundaries see the match the whole regex would have.
 #pragma once
 
 #include <optional>
@@ -22,6 +24,8 @@ struct ContextSplit {
   bool lazy = false;      // the prefix repetition was lazy (and no `U` flag inverts it)
   bool top_level_alternation = false;  // `rest` has a `|` outside any group
   int capture_groups = 0;              // capturing groups in `rest`
+  std::string atom;                    // the repeated class with the leading flags: `(?i)[\w.-]`
+  uint32_t max_repeat = 0;             // n of `{0,n}`; 1 for `?`; UINT32_MAX for `*`
 };
 
 // The regex with its leading optional context removed: an optional flags group, then a character

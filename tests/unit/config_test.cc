@@ -389,4 +389,18 @@ TEST_CASE("gitleaks' rules find exactly the same secrets with their leading cont
     CHECK(std::count_if(fb.begin(), fb.end(), [&](const std::string& k) { return k.rfind(id, 0) == 0; }) >= 8);
   CHECK(fa == fb);
   CHECK(fc == fb);  // own databases change nothing found
+
+  // generic-api-key has an allowlist on the whole match whose words may lie in the leading context
+  // (`random_access`, `public_key`): the split-off regex must still report the match from where the
+  // whole regex starts it. The control lines, with other words there, are findings.
+  std::string allowed, control;
+  for (const char* lead : {"random_access_key", "db.primary_key", "public-key", "my.turkey_token"}) {
+    allowed += std::string(lead) + " = \"" + g.random("digit", 1) + g.random("alnum", 31) + "\"\n";
+  }
+  for (const char* lead : {"random_xaccess_key", "db.primaryxkey", "publicx-key", "my.turnkey_token"})
+    control += std::string(lead) + " = \"" + g.random("digit", 1) + g.random("alnum", 31) + "\"\n";
+  for (const auto& set : {a, b}) {
+    CHECK(count_rule(scan_text(allowed, 0, set, "app.cfg"), "generic-api-key") == 0);
+    CHECK(count_rule(scan_text(control, 0, set, "app.cfg"), "generic-api-key") == 4);
+  }
 }
