@@ -1,6 +1,7 @@
 #include "scanner/match/block_matcher.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "scanner/util/error.h"
 
@@ -45,6 +46,16 @@ int BlockMatcher::on_hit(unsigned id, unsigned long long, unsigned long long to,
   return 0;
 }
 
+bool BlockMatcher::holds_keyword(const CompiledRule& r, std::string_view text) const {
+  const auto same = [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  };
+  return std::any_of(r.keyword_ids.begin(), r.keyword_ids.end(), [&](uint32_t k) {
+    const std::string& kw = rules_->keywords()[k];
+    return std::search(text.begin(), text.end(), kw.begin(), kw.end(), same) != text.end();
+  });
+}
+
 bool BlockMatcher::keyword_gate(const CompiledRule& r, std::string_view block) {
   // A rule with its own database was only scanned because one of its keywords occurs here.
   if (r.keyword_ids.empty() || r.own_database) return true;
@@ -84,21 +95,27 @@ void BlockMatcher::scan(std::string_view block, std::vector<RawMatch>& out) {
   for (uint32_t id : touched_) {
     auto& ranges = hits_[id];
     const CompiledRule& r = rules_->rules()[id];
-    if (keyword_gate(r, block)) {
-      std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
-      uint64_t start = ranges[0].start, end = ranges[0].end;
-      for (size_t i = 1; i < ranges.size(); ++i) {
-        if (ranges[i].start <= end) {
-          end = std::max(end, ranges[i].end);
-        } else {
-          confirm(id, block, start, end, out);
-          start = ranges[i].start;
-          end = ranges[i].end;
-        }
+    // Confirmed first, gated after: a match that holds one of the rule's keywords settles the gate
+    // without a pass of the keyword database over the block, and Hyperscan's hits are seldom false.
+    const size_t first = out.size();
+    std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
+    uint64_t start = ranges[0].start, end = ranges[0].end;
+    for (size_t i = 1; i < ranges.size(); ++i) {
+      if (ranges[i].start <= end) {
+        end = std::max(end, ranges[i].end);
+      } else {
+        confirm(id, block, start, end, out);
+        start = ranges[i].start;
+        end = ranges[i].end;
       }
-      confirm(id, block, start, end, out);
     }
+    confirm(id, block, start, end, out);
     ranges.clear();
+    if (out.size() == first || r.keyword_ids.empty() || r.own_database) continue;
+    const bool in_a_match = std::any_of(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const RawMatch& m) {
+      return holds_keyword(r, block.substr(m.match_start, m.match_end - m.match_start));
+    });
+    if (!in_a_match && !keyword_gate(r, block)) out.resize(first);
   }
   for (uint32_t id : rules_->re2_only_rules())
     if (keyword_gate(rules_->rules()[id], block)) confirm(id, block, 0, block.size(), out);

@@ -52,6 +52,8 @@ class BlockMatcher {
   void confirm(uint32_t rule, std::string_view block, uint64_t start, uint64_t end, std::vector<RawMatch>& out);
   // Whether one of the rule's keywords (if it has any) occurs in the block, case-insensitively.
   bool keyword_gate(const CompiledRule& r, std::string_view block);
+  // Whether one of the rule's keywords occurs in `text`, case-insensitively.
+  bool holds_keyword(const CompiledRule& r, std::string_view text) const;
 
   std::shared_ptr<const CompiledRuleset> rules_;
   HsScratch scratch_;

@@ -209,6 +209,10 @@ keywords = ["vendorx"]
 [[rules]]
 id = "p12"
 path = '''\.p12$'''
+[[rules]]
+id = "far"
+regex = '''zq_([a-z0-9]{12})'''
+keywords = ["vendorz"]
 )");
   CHECK(count_rule(scan_text("pass=aaaaaaaaaa", 0, set), "pw") == 0);
   CHECK(count_rule(scan_text("pass=Q8v!zR2k#Lm", 0, set), "pw") == 1);
@@ -223,9 +227,16 @@ path = '''\.p12$'''
   CHECK(count_rule(scan_text("vendor: 0123456789abcdef0123456789abcdef", 0, set), "kw") == 0);
   CHECK(count_rule(scan_text("anything", 0, set, "certs/a.p12"), "p12") == 1);
   CHECK(count_rule(scan_text("anything", 0, set, "certs/a.pem"), "p12") == 0);
+  // A keyword inside the match settles the gate; one elsewhere in the input does too; none, or
+  // only a near miss, drops the match.
+  CHECK(count_rule(scan_text("x pass=Q8v!zR2k#Lm y", 0, set), "pw") == 1);
+  CHECK(count_rule(scan_text("zq_a1b2c3d4e5f6", 0, set), "far") == 0);
+  CHECK(count_rule(scan_text("zq_a1b2c3d4e5f6 vendor-z", 0, set), "far") == 0);
+  CHECK(count_rule(scan_text("VendorZ\nzq_a1b2c3d4e5f6", 0, set), "far") == 1);
+  CHECK(count_rule(scan_text("zq_a1b2c3d4e5f6\n\nsee vendorz", 0, set), "far") == 1);
   // "kw" requires no literal, so it has a database of its own, run only where "vendorx" occurs;
   // "pw" requires one and stays in the main database. The checks above hold for both.
-  REQUIRE(set->rules().size() == 4);
+  REQUIRE(set->rules().size() == 5);
   CHECK(set->rules()[2].own_database);
   CHECK_FALSE(set->rules()[0].own_database);
   REQUIRE(set->own_databases().size() == 1);
