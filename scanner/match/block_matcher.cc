@@ -96,7 +96,8 @@ void BlockMatcher::scan(std::string_view block, std::vector<RawMatch>& out) {
     auto& ranges = hits_[id];
     const CompiledRule& r = rules_->rules()[id];
     // Confirmed first, gated after: a match that holds one of the rule's keywords settles the gate
-    // without a pass of the keyword database over the block, and Hyperscan's hits are seldom false.
+    // without a pass of the keyword database over the block. (A rule whose keywords are absent
+    // pays for its confirmations; exact-mode hits are real matches, so that is rare.)
     const size_t first = out.size();
     std::sort(ranges.begin(), ranges.end(), [](const Range& a, const Range& b) { return a.start < b.start; });
     uint64_t start = ranges[0].start, end = ranges[0].end;

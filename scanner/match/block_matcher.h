@@ -50,7 +50,8 @@ class BlockMatcher {
   static int on_keyword(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void* ctx) noexcept;
   static int on_hit(unsigned id, unsigned long long from, unsigned long long to, unsigned flags, void* ctx) noexcept;
   void confirm(uint32_t rule, std::string_view block, uint64_t start, uint64_t end, std::vector<RawMatch>& out);
-  // Whether one of the rule's keywords (if it has any) occurs in the block, case-insensitively.
+  // Whether one of the rule's keywords (if it has any) occurs in the block, case-insensitively; true
+  // without looking for a rule with its own database (it only ran where a keyword occurs).
   bool keyword_gate(const CompiledRule& r, std::string_view block);
   // Whether one of the rule's keywords occurs in `text`, case-insensitively.
   bool holds_keyword(const CompiledRule& r, std::string_view text) const;

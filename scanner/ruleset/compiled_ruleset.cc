@@ -196,11 +196,9 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     for (const Pending& p : pending) material += "re:" + p.re->pattern() + '\n';
     for (const auto& k : set->keywords_) material += "kw:" + k + '\n';
     key = cache.key(material);
+    // load() gives one own database per rule marked `own`, in rule order.
     auto hit = cache.load(*key);
-    if (hit && hit->rules.size() == set->rules_.size() &&
-        static_cast<size_t>(std::count_if(hit->rules.begin(), hit->rules.end(), [](const CachedRuleMode& m) {
-          return m.own;
-        })) == hit->own_databases.size()) {
+    if (hit && hit->rules.size() == set->rules_.size()) {
       auto own_db = hit->own_databases.begin();
       for (uint32_t i = 0; i < hit->rules.size(); ++i) {
         auto& r = set->rules_[i];
@@ -291,6 +289,7 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
         own_databases_.push_back({i, std::move(compiled.db)});
         break;
       }
+      if (compiled.bad < 0) throw Error("Hyperscan could not compile the database of rule '" + r.rule.id + "': " + compiled.error);
       demote(r, compiled.error);
     }
   }

@@ -9,8 +9,8 @@
 //   class, no top-level `|`, and the secret in a capture group after it, the leftmost match of
 //   `X{0,n}?Y` is the prefix followed by the leftmost match of `Y`, so the groups are the same.
 //   The whole match starts where the prefix could first begin: the earliest byte from which every
-//   byte up to the secret's group is in the prefix's class, at most n bytes back (and not before
-//   where the search began). The matcher walks back to it, so a `regexTarget = "match"` allowlist
+//   byte up to where the rest matched is in the prefix's class, at most n bytes back (and not
+//   before where the search began). The matcher walks back to it, so a `regexTarget = "match"` allowlist
 //   and the block boundaries see the match the whole regex would have.
 #pragma once
 

@@ -117,6 +117,7 @@ std::optional<CachedDatabase> DatabaseCache::load(const Key& key) const {
   if (!data.empty()) return std::nullopt;
   for (const auto& d : out.own_databases)
     if (!d) return std::nullopt;
+  if (!out.own_databases.empty() && !out.database) return std::nullopt;  // their keywords live there
   return out;
 }
 

@@ -234,8 +234,8 @@ keywords = ["vendorz"]
   CHECK(count_rule(scan_text("zq_a1b2c3d4e5f6 vendor-z", 0, set), "far") == 0);
   CHECK(count_rule(scan_text("VendorZ\nzq_a1b2c3d4e5f6", 0, set), "far") == 1);
   CHECK(count_rule(scan_text("zq_a1b2c3d4e5f6\n\nsee vendorz", 0, set), "far") == 1);
-  // "kw" requires no literal, so it has a database of its own, run only where "vendorx" occurs;
-  // "pw" requires one and stays in the main database. The checks above hold for both.
+  // "kw" requires no literal, so it has a database of its own, run only where "vendorx" occurs
+  // (the checks above); "pw" requires one and stays in the main database.
   REQUIRE(set->rules().size() == 5);
   CHECK(set->rules()[2].own_database);
   CHECK_FALSE(set->rules()[0].own_database);
@@ -280,8 +280,8 @@ TEST_CASE("the compiled-database cache: hit after a miss, and a corrupt or stale
   RuleConfig changed = cfg;
   changed.rules.pop_back();
   CHECK_FALSE(CompiledRuleset::compile(changed, o)->from_cache());
-  // A rule with a database of its own comes back from the cache with it, and with its keywords
-  // still in the main database.
+  // Rules with databases of their own come back from the cache with them, in order, each still
+  // triggered by its own keywords in the main database and by no other rule's.
   const RuleConfig own = parse_config(R"(
 [[rules]]
 id = "hexkw"
@@ -290,17 +290,29 @@ keywords = ["vendorq"]
 [[rules]]
 id = "lit"
 regex = '''zq_[a-z]{12}'''
+[[rules]]
+id = "digkw"
+regex = '''[0-9]{20}'''
+keywords = ["vendorw"]
 )", "own.toml");
-  CHECK_FALSE(CompiledRuleset::compile(own, o)->from_cache());
+  auto fresh = CompiledRuleset::compile(own, o);
+  CHECK_FALSE(fresh->from_cache());
   auto cached = CompiledRuleset::compile(own, o);
   REQUIRE(cached->from_cache());
-  CHECK(cached->rules()[0].own_database);
-  CHECK_FALSE(cached->rules()[1].own_database);
-  REQUIRE(cached->own_databases().size() == 1);
-  const std::string hex = g.random("hex", 40);
-  CHECK(count_rule(scan_text("id " + hex + " for VendorQ", 0, cached), "hexkw") == 1);
-  CHECK(count_rule(scan_text("id " + hex + " for vendor", 0, cached), "hexkw") == 0);
-  CHECK(count_rule(scan_text("zq_abcdefghijkl", 0, cached), "lit") == 1);
+  const std::string hex = g.random("hex", 40), digits = "9" + g.random("digit", 19);
+  for (const auto& set : {fresh, cached}) {
+    CHECK(set->rules()[0].own_database);
+    CHECK_FALSE(set->rules()[1].own_database);
+    CHECK(set->rules()[2].own_database);
+    REQUIRE(set->own_databases().size() == 2);
+    CHECK(set->own_databases()[0].rule == 0);
+    CHECK(set->own_databases()[1].rule == 2);
+    CHECK(count_rule(scan_text("id " + hex + " for VendorQ", 0, set), "hexkw") == 1);
+    CHECK(count_rule(scan_text("id " + hex + " for vendorw", 0, set), "hexkw") == 0);
+    CHECK(count_rule(scan_text("n " + digits + " for VENDORW", 0, set), "digkw") == 1);
+    CHECK(count_rule(scan_text("n " + digits + " for vendorq", 0, set), "digkw") == 0);
+    CHECK(count_rule(scan_text("zq_abcdefghijkl", 0, set), "lit") == 1);
+  }
   // Entries that differ only in which rule a keyword belongs to are different keys.
   RuleConfig moved = own;
   std::swap(moved.rules[0].keywords, moved.rules[1].keywords);
@@ -331,6 +343,44 @@ TEST_CASE("leading context is split off only where the regex starts with it") {
   REQUIRE(named);
   CHECK(named->capture_groups == 1);
   CHECK_FALSE(named->top_level_alternation);
+}
+
+TEST_CASE("a match allowlist sees the whole regex's match when RE2 confirms without the leading context") {
+  // The prefix spans at most 3 letters (lazy `{0,3}?`) or 1 (lazy `??`), so the whole regex's
+  // match starts at most that far before the keyword: a walk back one byte too short or too long
+  // flips what the `^…` allowlists say. The same rules with the prefix kept in RE2 must agree.
+  const std::string toml = R"(
+[[rules]]
+id = "three"
+regex = '''(?i)[a-z]{0,3}?key=([0-9]{6,})'''
+[[rules.allowlists]]
+regexTarget = "match"
+regexes = ['''^xab''']
+[[rules]]
+id = "one"
+regex = '''[a-z]??tok=([0-9]{6,})'''
+[[rules.allowlists]]
+regexTarget = "match"
+regexes = ['''^xt''']
+)";
+  CompileOptions kept;
+  kept.use_cache = false;
+  kept.strip_context = false;
+  CompileOptions split = kept;
+  split.strip_context = true;
+  auto whole = CompiledRuleset::compile(parse_config(toml, "t.toml"), kept);
+  auto stripped = CompiledRuleset::compile(parse_config(toml, "t.toml"), split);
+  for (const auto& r : stripped->rules()) CHECK(r.lead != nullptr);
+  for (const auto& r : whole->rules()) CHECK(r.lead == nullptr);
+  for (const auto& set : {whole, stripped}) {
+    CHECK(count_rule(scan_text("xabcKEY=123456", 0, set), "three") == 1);  // starts at `a`: not allowed
+    CHECK(count_rule(scan_text(" xabkey=123456", 0, set), "three") == 0);  // starts at `x`: allowed
+    CHECK(count_rule(scan_text(" abkey=123456", 0, set), "three") == 1);
+    CHECK(count_rule(scan_text("yxtok=123456", 0, set), "one") == 0);      // starts at `x`: allowed
+    CHECK(count_rule(scan_text("xxtok=123456", 0, set), "one") == 0);      // one letter back, not two
+    CHECK(count_rule(scan_text("ytok=123456", 0, set), "one") == 1);
+    CHECK(count_rule(scan_text("a tok=123456 ytok=1234567 xtok=7654321", 0, set), "one") == 2);
+  }
 }
 
 TEST_CASE("gitleaks' rules find exactly the same secrets with their leading context split off") {
