@@ -5,6 +5,7 @@
 #include <random>
 
 #include "scanner/match/filters.h"
+#include "scanner/ruleset/config_loader.h"
 #include "scanner/source/fd_reader.h"
 #include "scanner/report/redact.h"
 #include "support/test_support.h"
@@ -95,6 +96,50 @@ TEST_CASE("keys straddling block boundaries are found exactly once") {
     for (size_t i = 0; i < planted.size(); ++i) {
       CHECK(f[i].offset == planted[i].first);
       CHECK(f[i].secret == planted[i].second);
+    }
+  }
+}
+
+TEST_CASE("a match whose leading context RE2 skips is found exactly once across block boundaries") {
+  // RE2 confirms without `[\w.-]{0,50}?` and the match start is walked back over it, into the
+  // run of `z` before each key: which block owns a match goes by that start, as with the whole
+  // regex in RE2.
+  const std::string toml = R"(
+[[rules]]
+id = "ctx"
+regex = '''(?i)[\w.-]{0,50}?zkey=([0-9a-f]{32})'''
+[[rules.allowlists]]
+regexTarget = "match"
+regexes = ['''^nothing-like-this''']
+)";
+  leakgate::CompileOptions kept;
+  kept.use_cache = false;
+  kept.strip_context = false;
+  leakgate::CompileOptions split = kept;
+  split.strip_context = true;
+  auto whole = leakgate::CompiledRuleset::compile(leakgate::parse_config(toml, "t.toml"), kept);
+  auto stripped = leakgate::CompiledRuleset::compile(leakgate::parse_config(toml, "t.toml"), split);
+  REQUIRE(stripped->rules()[0].lead != nullptr);
+  KeyGen g(11);
+  std::string text(1 << 20, 'z');
+  for (size_t i = 0; i < text.size(); i += 61) text[i] = '\n';
+  std::vector<std::pair<size_t, std::string>> planted;
+  for (size_t pos = 2500; pos + 200 < text.size(); pos += 6007) {
+    const std::string k = "zkey=" + g.random("hex", 32);
+    text.replace(pos, k.size(), k);
+    text[pos + k.size()] = ' ';
+    planted.emplace_back(pos + 5, k.substr(5));
+  }
+  for (size_t bs : {size_t(64 * 1024), size_t(200 * 1024), size_t(8 << 20)}) {
+    for (const auto& set : {whole, stripped}) {
+      auto f = scan_text(text, bs, set);
+      INFO("block size " << bs << (set == whole ? ", whole regex" : ", split"));
+      REQUIRE(count_rule(f, "ctx") == planted.size());
+      std::sort(f.begin(), f.end(), [](auto& a, auto& b) { return a.offset < b.offset; });
+      for (size_t i = 0; i < planted.size(); ++i) {
+        CHECK(f[i].offset == planted[i].first);
+        CHECK(f[i].secret == planted[i].second);
+      }
     }
   }
 }
