@@ -120,7 +120,7 @@ std::vector<uint32_t> literal_free_keyword_rules(const std::vector<CompiledRule>
     const auto& r = rules[i];
     if ((r.mode != EngineMode::kExact && r.mode != EngineMode::kPrefilter) || r.keyword_ids.empty()) continue;
     int id = -1;
-    if (filter.Add(r.hs_pattern.empty() ? r.rule.regex : r.hs_pattern, re2_options(), &id) == RE2::NoError)
+    if (filter.Add(r.database_pattern(), re2_options(), &id) == RE2::NoError)
       added.push_back(i);
   }
   std::vector<uint32_t> out;
@@ -276,7 +276,6 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
     }
   };
   const auto hs_flags = [](const CompiledRule& r) { return r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0u; };
-  const auto hs_text = [](const CompiledRule& r) { return r.hs_pattern.empty() ? r.rule.regex : r.hs_pattern; };
 
   // Literal-free rules with keywords first, each alone: one that Hyperscan then rejects even in
   // prefilter form is left to RE2 (which gates it by keyword too).
@@ -284,7 +283,7 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
     CompiledRule& r = rules_[i];
     r.own_database = true;
     while (r.own_database) {
-      HsCompiled compiled = compile_block_database({hs_text(r)}, {hs_flags(r)}, {i});
+      HsCompiled compiled = compile_block_database({r.database_pattern()}, {hs_flags(r)}, {i});
       if (compiled.db) {
         own_databases_.push_back({i, std::move(compiled.db)});
         break;
@@ -302,7 +301,7 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
     for (uint32_t i = 0; i < rules_.size(); ++i) {
       const auto& r = rules_[i];
       if ((r.mode != EngineMode::kExact && r.mode != EngineMode::kPrefilter) || r.own_database) continue;
-      patterns.push_back(hs_text(r));
+      patterns.push_back(r.database_pattern());
       flags.push_back(hs_flags(r));
       ids.push_back(i);
     }

@@ -77,6 +77,8 @@ struct CompiledRule {
   bool own_database = false;         // in a database of its own, not database() (see the top)
   std::vector<uint32_t> keyword_ids; // indexes into keywords()
   std::vector<CompiledAllowlist> allowlists;
+  // The regex Hyperscan holds for this rule.
+  const std::string& database_pattern() const { return hs_pattern.empty() ? rule.regex : hs_pattern; }
 };
 
 struct CompileOptions {
