@@ -142,6 +142,16 @@ std::shared_ptr<const leakgate::CompiledRuleset> builtin_rules() {
   return rules;
 }
 
+ContextVariants compile_context_variants(const std::string& toml) {
+  leakgate::CompileOptions kept;
+  kept.use_cache = false;
+  kept.strip_context = false;
+  leakgate::CompileOptions split = kept;
+  split.strip_context = true;
+  return {leakgate::CompiledRuleset::compile(leakgate::parse_config(toml, "test.toml"), kept),
+          leakgate::CompiledRuleset::compile(leakgate::parse_config(toml, "test.toml"), split)};
+}
+
 std::vector<leakgate::Finding> scan_text(const std::string& data, size_t block_size,
                                          std::shared_ptr<const leakgate::CompiledRuleset> rules,
                                          const std::string& path) {

@@ -84,6 +84,13 @@ inline std::string numbered(std::string prefix, long i) { return prefix.append(s
 // The built-in rules, compiled once per test process.
 std::shared_ptr<const leakgate::CompiledRuleset> builtin_rules();
 
+// A rule file compiled twice, without the cache: with each rule's leading context kept in the
+// regex RE2 confirms with (`whole`), and split off as scans do (`split`; context_prefix.h).
+struct ContextVariants {
+  std::shared_ptr<const leakgate::CompiledRuleset> whole, split;
+};
+ContextVariants compile_context_variants(const std::string& toml);
+
 // Scans `data` in memory with the built-in rules (or `rules`) and returns the findings.
 std::vector<leakgate::Finding> scan_text(const std::string& data, size_t block_size = 0,
                                          std::shared_ptr<const leakgate::CompiledRuleset> rules = nullptr,

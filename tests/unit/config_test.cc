@@ -299,7 +299,7 @@ keywords = ["vendorw"]
   CHECK_FALSE(fresh->from_cache());
   auto cached = CompiledRuleset::compile(own, o);
   REQUIRE(cached->from_cache());
-  const std::string hex = g.random("hex", 40), digits = "9" + g.random("digit", 19);
+  const std::string hex = g.random("hex", 40), digits = std::string("9").append(g.random("digit", 19));
   for (const auto& set : {fresh, cached}) {
     CHECK(set->rules()[0].own_database);
     CHECK_FALSE(set->rules()[1].own_database);
@@ -363,13 +363,7 @@ regex = '''[a-z]??tok=([0-9]{6,})'''
 regexTarget = "match"
 regexes = ['''^xt''']
 )";
-  CompileOptions kept;
-  kept.use_cache = false;
-  kept.strip_context = false;
-  CompileOptions split = kept;
-  split.strip_context = true;
-  auto whole = CompiledRuleset::compile(parse_config(toml, "t.toml"), kept);
-  auto stripped = CompiledRuleset::compile(parse_config(toml, "t.toml"), split);
+  const auto [whole, stripped] = lgtest::compile_context_variants(toml);
   for (const auto& r : stripped->rules()) CHECK(r.lead != nullptr);
   for (const auto& r : whole->rules()) CHECK(r.lead == nullptr);
   for (const auto& set : {whole, stripped}) {

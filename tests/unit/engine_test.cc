@@ -5,7 +5,6 @@
 #include <random>
 
 #include "scanner/match/filters.h"
-#include "scanner/ruleset/config_loader.h"
 #include "scanner/source/fd_reader.h"
 #include "scanner/report/redact.h"
 #include "support/test_support.h"
@@ -73,6 +72,19 @@ TEST_CASE("invalid UTF-8 around a key does not hide it") {
   CHECK(f[0].secret == k);
 }
 
+namespace {
+// Each planted (offset, secret) is found once by `rule`, and nothing else by it.
+void check_planted(std::vector<leakgate::Finding> f, const std::string& rule,
+                   const std::vector<std::pair<size_t, std::string>>& planted) {
+  REQUIRE(count_rule(f, rule) == planted.size());
+  std::sort(f.begin(), f.end(), [](auto& a, auto& b) { return a.offset < b.offset; });
+  for (size_t i = 0; i < planted.size(); ++i) {
+    CHECK(f[i].offset == planted[i].first);
+    CHECK(f[i].secret == planted[i].second);
+  }
+}
+}  // namespace
+
 TEST_CASE("keys straddling block boundaries are found exactly once") {
   KeyGen g(7);
   const size_t block = 64 * 1024;  // raised to the scanner's minimum if smaller
@@ -89,14 +101,8 @@ TEST_CASE("keys straddling block boundaries are found exactly once") {
     planted.emplace_back(pos + 1, k);
   }
   for (size_t bs : {block, size_t(200 * 1024), size_t(8 << 20)}) {
-    auto f = scan_text(text, bs);
     INFO("block size " << bs);
-    REQUIRE(count_rule(f, "anthropic-api-key") == planted.size());
-    std::sort(f.begin(), f.end(), [](auto& a, auto& b) { return a.offset < b.offset; });
-    for (size_t i = 0; i < planted.size(); ++i) {
-      CHECK(f[i].offset == planted[i].first);
-      CHECK(f[i].secret == planted[i].second);
-    }
+    check_planted(scan_text(text, bs), "anthropic-api-key", planted);
   }
 }
 
@@ -112,13 +118,7 @@ regex = '''(?i)[\w.-]{0,50}?zkey=([0-9a-f]{32})'''
 regexTarget = "match"
 regexes = ['''^nothing-like-this''']
 )";
-  leakgate::CompileOptions kept;
-  kept.use_cache = false;
-  kept.strip_context = false;
-  leakgate::CompileOptions split = kept;
-  split.strip_context = true;
-  auto whole = leakgate::CompiledRuleset::compile(leakgate::parse_config(toml, "t.toml"), kept);
-  auto stripped = leakgate::CompiledRuleset::compile(leakgate::parse_config(toml, "t.toml"), split);
+  const auto [whole, stripped] = lgtest::compile_context_variants(toml);
   REQUIRE(stripped->rules()[0].lead != nullptr);
   KeyGen g(11);
   std::string text(1 << 20, 'z');
@@ -132,14 +132,8 @@ regexes = ['''^nothing-like-this''']
   }
   for (size_t bs : {size_t(64 * 1024), size_t(200 * 1024), size_t(8 << 20)}) {
     for (const auto& set : {whole, stripped}) {
-      auto f = scan_text(text, bs, set);
       INFO("block size " << bs << (set == whole ? ", whole regex" : ", split"));
-      REQUIRE(count_rule(f, "ctx") == planted.size());
-      std::sort(f.begin(), f.end(), [](auto& a, auto& b) { return a.offset < b.offset; });
-      for (size_t i = 0; i < planted.size(); ++i) {
-        CHECK(f[i].offset == planted[i].first);
-        CHECK(f[i].secret == planted[i].second);
-      }
+      check_planted(scan_text(text, bs, set), "ctx", planted);
     }
   }
 }
