@@ -197,8 +197,10 @@ std::vector<ApiKey> AnthropicApi::list_keys(const std::string& admin_key, const 
       seen_ids.push_back(key.id);
       keys.push_back(std::move(key));
     }
-    const bool more = j.value("has_more", false);
-    if (!more) return keys;
+    // has_more is a boolean; anything else is a malformed page, not "no more" and not "more".
+    if (j.contains("has_more") && !j["has_more"].is_boolean())
+      throw ApiFailure({200, "invalid_response", "has_more is not a boolean", ""});
+    if (!j.contains("has_more") || !j["has_more"].get<bool>()) return keys;
     const std::string last = j.contains("last_id") && j["last_id"].is_string() ? j["last_id"].get<std::string>() : "";
     if (last.empty() || last == after)
       throw ApiFailure({200, "invalid_response", "has_more without a new last_id: paging cannot continue", ""});

@@ -98,3 +98,24 @@ TEST_CASE("credentials in server messages are scrubbed to their hint") {
   CHECK(s.find(k.substr(0, 16) + "...") != std::string::npos);
   CHECK(scrub_credentials("nothing here") == "nothing here");
 }
+
+TEST_CASE("regression (fuzz_api): a key list whose has_more is not a boolean is an invalid response") {
+  FakeTransport t;
+  RetryPolicy p;
+  p.sleep = [](double) {};
+  AnthropicApi api(t, "http://test", p);
+  const std::string admin = lgtest::KeyGen(501).anthropic_admin();
+  for (const char* more : {"\"apikey_5\"", "1", "null", "{}"}) {
+    t.replies = {reply(200, std::string(R"({"data": [{"id": "apikey_2", "status": "active"}], "has_more": )") +
+                                more + R"(, "last_id": "apikey_2"})")};
+    try {
+      api.list_keys(admin);
+      FAIL("accepted has_more = " << more);
+    } catch (const ApiFailure& e) {
+      CHECK(e.error.type == "invalid_response");
+      CHECK(std::string(e.what()).find(admin) == std::string::npos);
+    }
+  }
+  t.replies = {reply(200, R"({"data": [{"id": "apikey_2", "status": "active"}], "has_more": false})")};
+  CHECK(api.list_keys(admin).size() == 1);
+}
