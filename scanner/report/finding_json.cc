@@ -1,7 +1,9 @@
 #include "scanner/report/finding_json.h"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <type_traits>
 
 #include "scanner/util/error.h"
 #include "scanner/util/utf8.h"
@@ -22,6 +24,69 @@ void put_bytes(json& j, const char* key, const std::string& value) {
     j[std::string(key) + "_base64"] = base64_encode(value);
   }
 }
+
+
+// Reads one finding of an earlier report. A field that is absent or null takes its default; a field
+// of the wrong type is an error that names the report, the finding and the field (a report is user
+// input: hand-edited baselines and reports of other versions reach here).
+class FieldReader {
+ public:
+  FieldReader(const json& j, const std::string& path, size_t index, std::string prefix = "")
+      : j_(j), path_(path), index_(index), prefix_(std::move(prefix)) {
+    if (!j_.is_object()) fail("", "must be a JSON object");
+  }
+
+  bool present(const char* name) const { return j_.contains(name) && !j_[name].is_null(); }
+
+  std::string str(const char* name) const {
+    if (!present(name)) return {};
+    if (!j_[name].is_string()) fail(name, "must be a string");
+    return j_[name].get<std::string>();
+  }
+
+  // A string field that may carry its exact bytes in `<name>_base64` (see put_bytes).
+  std::string bytes(const char* name) const {
+    const std::string exact = std::string(name) + "_base64";
+    if (!present(exact.c_str())) return str(name);
+    const auto decoded = base64_decode(str(exact.c_str()));
+    if (!decoded) fail(exact, "is not base64");
+    return *decoded;
+  }
+
+  template <typename T>
+  T number(const char* name, T fallback) const {
+    if (!present(name)) return fallback;
+    const json& v = j_[name];
+    if (!v.is_number()) fail(name, "must be a number");
+    if constexpr (std::is_unsigned_v<T>) {
+      if (v.is_number_float() || (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() < 0))
+        fail(name, "must be a whole number of 0 or more");
+    } else if constexpr (std::is_integral_v<T>) {
+      if (v.is_number_float()) fail(name, "must be a whole number");
+    }
+    return v.get<T>();
+  }
+
+  // A nested object (verification, revocation): nullopt when absent or null.
+  std::optional<FieldReader> object(const char* name) const {
+    if (!present(name)) return std::nullopt;
+    if (!j_[name].is_object()) fail(name, "must be a JSON object");
+    return FieldReader(j_[name], path_, index_, prefix_ + name + ".");
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& field, const char* what) const {
+    std::string msg = "report '" + path_ + "', finding " + std::to_string(index_) + ": ";
+    msg += field.empty() ? std::string("the finding") : "field '" + prefix_ + field + "'";
+    msg.append(" ").append(what);
+    throw Error(msg);
+  }
+
+  const json& j_;
+  const std::string& path_;
+  size_t index_;
+  std::string prefix_;
+};
 
 }  // namespace
 
@@ -70,7 +135,11 @@ std::vector<Finding> read_json_report(const std::string& path) {
   if (!in) throw Error("cannot read report '" + path + "'");
   std::stringstream ss;
   ss << in.rdbuf();
-  const std::string text = ss.str();
+  if (in.bad()) throw Error("cannot read report '" + path + "'");
+  return parse_json_report(ss.str(), path);
+}
+
+std::vector<Finding> parse_json_report(const std::string& text, const std::string& path) {
   std::vector<json> items;
   try {
     size_t first = text.find_first_not_of(" \t\r\n");
@@ -86,34 +155,28 @@ std::vector<Finding> read_json_report(const std::string& path) {
     throw Error("report '" + path + "' is not a leakgate json or jsonl report: " + e.what());
   }
   std::vector<Finding> out;
-  for (const json& j : items) {
-    if (!j.is_object()) throw Error("report '" + path + "': each finding must be a JSON object");
+  for (size_t i = 0; i < items.size(); ++i) {
+    const FieldReader r{items[i], path, i + 1};
     Finding f;
-    f.rule_id = j.value("rule_id", "");
-    f.description = j.value("description", "");
-    f.file = j.value("file", "");
-    f.line = j.value("line", uint64_t{0});
-    f.column = j.value("column", uint64_t{0});
-    f.end_line = j.value("end_line", uint64_t{0});
-    f.end_column = j.value("end_column", uint64_t{0});
-    f.entropy = j.value("entropy", 0.0);
-    f.secret = j.value("secret", "");
-    f.secret_sha256 = j.value("secret_sha256", "");
-    f.fingerprint = j.value("fingerprint", "");
-    if (j.contains("commit")) {
-      f.git = GitProvenance{j.value("commit", ""), j.value("author", ""), j.value("email", ""),
-                            j.value("date", ""),   j.value("message", ""), j.value("blob", ""),
-                            j.value("commit_order", int64_t{-1})};
-    }
-    if (j.contains("verification") && j["verification"].is_object())
-      f.verification = Verification{j["verification"].value("status", ""), j["verification"].value("http_status", 0),
-                                    j["verification"].value("detail", "")};
-    if (j.contains("revocation") && j["revocation"].is_object()) {
-      const auto& r = j["revocation"];
-      const bool has_id = r.contains("key_id") && r["key_id"].is_string();
-      f.revocation = Revocation{r.value("status", ""), has_id ? r["key_id"].get<std::string>() : "",
-                                r.value("message", ""), {}};
-    }
+    f.rule_id = r.str("rule_id");
+    f.description = r.str("description");
+    f.file = r.bytes("file");
+    f.line = r.number<uint64_t>("line", 0);
+    f.column = r.number<uint64_t>("column", 0);
+    f.end_line = r.number<uint64_t>("end_line", 0);
+    f.end_column = r.number<uint64_t>("end_column", 0);
+    f.entropy = r.number<double>("entropy", 0.0);
+    f.secret = r.bytes("secret");
+    f.secret_sha256 = r.str("secret_sha256");
+    f.fingerprint = r.str("fingerprint");
+    if (r.present("commit"))
+      f.git = GitProvenance{r.str("commit"), r.bytes("author"),   r.bytes("email"),
+                            r.str("date"),   r.bytes("message"), r.str("blob"),
+                            r.number<int64_t>("commit_order", -1)};
+    if (const auto v = r.object("verification"))
+      f.verification = Verification{v->str("status"), v->number<int>("http_status", 0), v->str("detail")};
+    if (const auto v = r.object("revocation"))
+      f.revocation = Revocation{v->str("status"), v->str("key_id"), v->str("message"), {}};
     out.push_back(std::move(f));
   }
   return out;

@@ -106,4 +106,16 @@ std::string base64_encode(std::string_view s) {
   return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view s) {
+  base64_decode_ctx ctx;
+  base64_decode_init(&ctx);
+  std::string out(BASE64_DECODE_LENGTH(s.size()), '\0');
+  size_t n = out.size();
+  if (!base64_decode_update(&ctx, &n, reinterpret_cast<uint8_t*>(out.data()), s.size(), s.data()) ||
+      !base64_decode_final(&ctx))
+    return std::nullopt;
+  out.resize(n);
+  return out;
+}
+
 }  // namespace leakgate

@@ -2,6 +2,7 @@
 // UTF-8 (JSON, SARIF, CSV) and must not let a hostile file name drive the terminal (text).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,7 @@ std::string percent_encode(std::string_view s, std::string_view keep = {});
 
 // Standard base64 (RFC 4648), used to carry the exact bytes of a non-UTF-8 path in JSON.
 std::string base64_encode(std::string_view s);
+// The inverse, for reading those bytes back from an earlier report; nullopt if `s` is not base64.
+std::optional<std::string> base64_decode(std::string_view s);
 
 }  // namespace leakgate

@@ -1,12 +1,16 @@
 // Fuzz target: the report writers on arbitrary bytes in paths, secrets, descriptions and git
 // fields. Every format must be written; json, jsonl and sarif must parse back; every output must
-// be valid UTF-8 and free of terminal escapes where people read it (text, csv).
+// be valid UTF-8 and free of terminal escapes where people read it (text, csv). The reader of
+// earlier reports gets the unredacted json and jsonl back with every byte of the fields that carry
+// exact bytes, and the raw input as a report: findings or leakgate::Error, never anything else.
 #include <cstdlib>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "scanner/report/finding_json.h"
 #include "scanner/report/report_writer.h"
+#include "scanner/util/error.h"
 #include "scanner/util/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -42,7 +46,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (fmt == leakgate::ReportFormat::kJson || fmt == leakgate::ReportFormat::kSarif ||
           fmt == leakgate::ReportFormat::kJsonl)
         (void)nlohmann::json::parse(s.substr(0, s.find('\n', fmt == leakgate::ReportFormat::kJsonl ? 0 : s.size())));
+      if (!redact && (fmt == leakgate::ReportFormat::kJson || fmt == leakgate::ReportFormat::kJsonl)) {
+        const auto back = leakgate::parse_json_report(s, "fuzz");
+        if (back.size() != 1 || back[0].file != f.file || back[0].secret != f.secret ||
+            back[0].fingerprint != f.fingerprint || back[0].line != f.line || back[0].git.has_value() != f.git.has_value())
+          std::abort();
+        if (f.git && (back[0].git->author != f.git->author || back[0].git->email != f.git->email ||
+                      back[0].git->message != f.git->message))
+          std::abort();
+      }
     }
+  }
+  try {
+    (void)leakgate::parse_json_report(in, "fuzz");
+  } catch (const leakgate::Error&) {
   }
   return 0;
 }

@@ -11,6 +11,7 @@
 #include "scanner/report/finding_json.h"
 #include "scanner/report/report_writer.h"
 #include "scanner/report/suppression.h"
+#include "scanner/util/error.h"
 #include "scanner/util/sha256.h"
 #include "scanner/util/utf8.h"
 #include "support/test_support.h"
@@ -203,4 +204,56 @@ TEST_CASE("regression (fuzz_report): git fields with invalid UTF-8 stay valid in
     CHECK(is_valid_utf8(out));
     if (fmt == ReportFormat::kText || fmt == ReportFormat::kCsv) CHECK(out.find('\x1b') == std::string::npos);
   }
+}
+
+TEST_CASE("an earlier report reads back with the exact bytes of non-UTF-8 fields") {
+  lgtest::KeyGen g(29);
+  auto v = sample(g.anthropic_api(), "dir/\xff\xfe-na\xc3\xafve.txt");
+  v[1].git->author = "A. D\xe9v";  // Latin-1, as old commits have
+  v[1].git->message = "fix \x80\x81";
+  for (auto fmt : {ReportFormat::kJson, ReportFormat::kJsonl}) {
+    const auto back = parse_json_report(render(fmt, v, /*redact=*/false), "r.json");
+    REQUIRE(back.size() == 2);
+    for (size_t i = 0; i < 2; ++i) {
+      CHECK(back[i].file == v[i].file);
+      CHECK(back[i].secret == v[i].secret);
+      CHECK(back[i].fingerprint == v[i].fingerprint);
+      CHECK(back[i].line == v[i].line);
+    }
+    CHECK_FALSE(back[0].git);
+    REQUIRE(back[1].git);
+    CHECK(back[1].git->author == v[1].git->author);
+    CHECK(back[1].git->message == v[1].git->message);
+    CHECK(back[1].git->commit == v[1].git->commit);
+  }
+}
+
+TEST_CASE("a malformed earlier report is an error that names the finding and the field") {
+  auto error_of = [](const std::string& text) {
+    try {
+      parse_json_report(text, "base.jsonl");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  CHECK(error_of(R"({"rule_id":"x","line":"seven"})") == "report 'base.jsonl', finding 1: field 'line' must be a number");
+  CHECK(error_of("{\"rule_id\":\"x\"}\n{\"line\":-3}") ==
+        "report 'base.jsonl', finding 2: field 'line' must be a whole number of 0 or more");
+  CHECK(error_of(R"({"commit_order":1.5, "commit":"c"})") ==
+        "report 'base.jsonl', finding 1: field 'commit_order' must be a whole number");
+  CHECK(error_of(R"({"verification":{"status":5}})") ==
+        "report 'base.jsonl', finding 1: field 'verification.status' must be a string");
+  CHECK(error_of(R"({"revocation":[]})") == "report 'base.jsonl', finding 1: field 'revocation' must be a JSON object");
+  CHECK(error_of(R"({"file":"a","file_base64":"not base64!"})") ==
+        "report 'base.jsonl', finding 1: field 'file_base64' is not base64");
+  CHECK(error_of("[1]") == "report 'base.jsonl', finding 1: the finding must be a JSON object");
+  CHECK(error_of("{not json").rfind("report 'base.jsonl' is not a leakgate json or jsonl report", 0) == 0);
+  // Absent and null fields take their defaults.
+  const auto ok = parse_json_report(R"([{"rule_id":"x","line":null,"commit":null,"revocation":null}])", "r.json");
+  REQUIRE(ok.size() == 1);
+  CHECK(ok[0].rule_id == "x");
+  CHECK(ok[0].line == 0);
+  CHECK_FALSE(ok[0].git);
+  CHECK_FALSE(ok[0].revocation);
 }
