@@ -166,16 +166,20 @@ int run_keys_set(const KeysArgs& a, const std::string& status) {
   }
   CurlTransport transport;
   AnthropicApi api(transport, AnthropicApi::default_base_url());
+  const std::string audit = audit_path(a);
+  if (!audit.empty()) open_audit_log(audit);  // no change without its record: fail before, not after
+  ApiKey before, after;
+  std::string request_id;
   try {
-    const ApiKey before = api.get_key(admin, a.id);
-    std::string request_id;
-    const ApiKey after = api.set_status(admin, a.id, status, &request_id);
-    append_audit(audit_path(a), status == "archived" ? "archive" : "deactivate", a.id, before.partial_key_hint,
-                 before.status, after.status, request_id);
-    std::cout << a.id << "  " << before.status << " -> " << after.status << '\n';
+    before = api.get_key(admin, a.id);
+    after = api.set_status(admin, a.id, status, &request_id);
   } catch (const ApiFailure& e) {
     throw Error("changing " + a.id + " failed: " + e.error.describe());
   }
+  std::cout << a.id << "  " << before.status << " -> " << after.status << std::endl;
+  if (!audit.empty())
+    append_audit(audit, status == "archived" ? "archive" : "deactivate", a.id, before.partial_key_hint,
+                 before.status, after.status, request_id);
   return 0;
 }
 

@@ -63,7 +63,9 @@ void add_merge_command(CLI::App& app, int& exit_code) {
   cmd->add_option("-o,--output", a->output, "write the merged report to FILE");
   cmd->add_option("-f,--format", a->format, "text, json, jsonl, sarif, csv")
       ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "csv"}));
-  cmd->add_option("--exit-code", a->exit_code, "exit status when findings remain")->capture_default_str();
+  cmd->add_option("--exit-code", a->exit_code, "exit status when findings remain")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 255));
   cmd->callback([a, &exit_code] { exit_code = run_merge(*a); });
 }
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/scan_command.h"
 #include "scanner/report/finding_json.h"
 #include "scanner/ruleset/config_loader.h"
 #include "scanner/ruleset/rule_check.h"
@@ -25,7 +26,7 @@ struct RulesArgs {
 };
 
 int run_list(const RulesArgs& a) {
-  auto rules = CompiledRuleset::compile(resolve_scan_config(a.config, std::filesystem::current_path()));
+  auto rules = CompiledRuleset::compile(resolve_scan_config(a.config, working_directory()));
   if (a.format == "json") {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& r : rules->rules())

@@ -17,7 +17,7 @@ namespace {
 
 int run_stdin(const ScanOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto rules = load_rules(o, std::filesystem::current_path());
+  auto rules = load_rules(o, working_directory());
   ContentScannerOptions copts;
   if (o.block_size) copts.block_size = o.block_size;
   ContentScanner scanner(rules, copts);
@@ -33,7 +33,7 @@ int run_stdin(const ScanOptions& o) {
   }
   std::sort(result.findings.begin(), result.findings.end(), finding_less);
   result.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return finish_scan(o, *rules, result, std::filesystem::current_path(), "leakgate stdin");
+  return finish_scan(o, *rules, result, working_directory(), "leakgate stdin");
 }
 
 }  // namespace

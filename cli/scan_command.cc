@@ -27,7 +27,9 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
   cmd.add_option("-o,--output", o.output, "write the report to FILE instead of stdout");
   cmd.add_flag("--no-redact", o.no_redact, "print secrets in full (default: redacted)");
   cmd.add_option("--baseline", o.baseline, "ignore findings whose fingerprint is in FILE (an earlier json report)");
-  cmd.add_option("--exit-code", o.exit_code, "exit status when findings remain")->capture_default_str();
+  cmd.add_option("--exit-code", o.exit_code, "exit status when findings remain")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 255));  // 0 reports without failing (as gitleaks); 256 would wrap to 0
   cmd.add_option("-j,--threads", o.threads, "worker threads (default: all cores)");
   cmd.add_flag("--no-progress", o.no_progress, "no progress display on stderr");
   cmd.add_flag("-q,--quiet", o.quiet, "no summary or progress on stderr");
@@ -205,6 +207,12 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
   if (!result.findings.empty()) return o.exit_code;
   if (!result.errors.empty()) return 2;  // a gate must not pass what it did not see
   return 0;
+}
+
+std::filesystem::path working_directory() {
+  std::error_code ec;
+  auto p = std::filesystem::current_path(ec);
+  return ec ? std::filesystem::path() : p;
 }
 
 }  // namespace leakgate::cli

@@ -60,4 +60,8 @@ void write_output(const std::string& path, const std::function<void(std::ostream
 // Prints an input error on stderr ("leakgate: PATH: REASON"), escaped for the terminal.
 void print_input_error(const InputError& e);
 
+// The current directory, where stdin and `rules` look for .leakgate.toml; empty (no local config)
+// if it cannot be known, e.g. it was deleted under us.
+std::filesystem::path working_directory();
+
 }  // namespace leakgate::cli

@@ -18,6 +18,7 @@
 
 #include "scanner/report/redact.h"
 #include "scanner/util/error.h"
+#include "scanner/util/input_file.h"
 
 namespace leakgate {
 
@@ -115,6 +116,18 @@ std::map<std::string, Revocation> revoke_targets(AnthropicApi& api, const std::s
         r.message = "dry run: nothing was changed";
       } else {
         const ApiKey& k = *matches[0];
+        // No change without its audit record: the log must open before the key is touched.
+        if (!o.audit_log.empty()) {
+          try {
+            open_audit_log(o.audit_log);
+          } catch (const Error& e) {
+            r.status = "error";
+            r.key_id = k.id;
+            r.message = std::string("not deactivated: ") + e.what();
+            out[t.hint] = r;
+            continue;
+          }
+        }
         std::string request_id;
         api.set_status(admin_key, k.id, "inactive", &request_id);
         const ApiKey after = api.get_key(admin_key, k.id);  // read back: trust, but verify
@@ -123,7 +136,13 @@ std::map<std::string, Revocation> revoke_targets(AnthropicApi& api, const std::s
           r.key_id = k.id;
           r.message = "deactivated; create a replacement key in the Console, deploy it, and archive this one "
                       "after the grace period";
-          if (!o.audit_log.empty()) append_audit(o.audit_log, "deactivate", k.id, t.hint, "active", "inactive", request_id);
+          if (!o.audit_log.empty()) {
+            try {
+              append_audit(o.audit_log, "deactivate", k.id, t.hint, "active", "inactive", request_id);
+            } catch (const Error& e) {
+              r.message += std::string(" (the change is made, but its audit record is not: ") + e.what() + ")";
+            }
+          }
         } else {
           r.status = "error";
           r.key_id = k.id;
@@ -142,9 +161,10 @@ std::map<std::string, Revocation> revoke_targets(AnthropicApi& api, const std::s
 std::string load_admin_key(const std::string& key_file) {
   std::string key;
   if (!key_file.empty()) {
-    std::ifstream in(key_file);
-    if (!in) throw Error("cannot read the admin key file '" + key_file + "'");
-    std::getline(in, key);
+    InputFileLimits limits;
+    limits.max_bytes = 64 * 1024;  // a key is ~110 bytes; anything this large is the wrong file
+    key = read_input_file(key_file, "admin key file", limits);
+    key = key.substr(0, key.find('\n'));
   } else if (const char* k = std::getenv("ANTHROPIC_ADMIN_KEY"); k && *k) {
     key = k;
   } else if (const char* k2 = std::getenv("ANTHROPIC_ADMIN_API_KEY"); k2 && *k2) {
@@ -162,11 +182,17 @@ std::string default_audit_log() {
   return (dir / "audit.jsonl").string();
 }
 
+UniqueFd open_audit_log(const std::string& path) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
+  if (!fd) throw Error("cannot write the audit log '" + path + "': " + std::strerror(errno));
+  return fd;
+}
+
 void append_audit(const std::string& path, const std::string& action, const std::string& key_id,
                   const std::string& hint, const std::string& old_status, const std::string& new_status,
                   const std::string& request_id) {
-  std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
@@ -176,11 +202,9 @@ void append_audit(const std::string& path, const std::string& action, const std:
                                {"hint", hint},        {"old_status", old_status}, {"new_status", new_status},
                                {"request_id", request_id}, {"tool", "leakgate " LEAKGATE_VERSION}};
   const std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (fd < 0) throw Error("cannot write the audit log '" + path + "': " + std::strerror(errno));
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  ::close(fd);
-  if (!ok) throw Error("cannot write the audit log '" + path + "'");
+  const UniqueFd fd = open_audit_log(path);
+  if (::write(fd.get(), text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+    throw Error("cannot write the audit log '" + path + "': " + std::strerror(errno));
 }
 
 }  // namespace leakgate

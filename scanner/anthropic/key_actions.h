@@ -11,6 +11,7 @@
 
 #include "scanner/anthropic/anthropic_api.h"
 #include "scanner/finding.h"
+#include "scanner/source/fd_reader.h"
 
 namespace leakgate {
 
@@ -49,6 +50,10 @@ std::string load_admin_key(const std::string& key_file);
 
 // Default audit log: $XDG_STATE_HOME/leakgate/audit.jsonl, else ~/.local/state/leakgate/audit.jsonl.
 std::string default_audit_log();
+
+// Opens (creating it and its directory, 0600) the audit log for appending, or throws Error: called
+// before a change so that no key changes without its record.
+UniqueFd open_audit_log(const std::string& path);
 
 // Appends one change to the audit log (0600; never a secret).
 void append_audit(const std::string& path, const std::string& action, const std::string& key_id,

@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "scanner/util/error.h"
+#include "scanner/util/input_file.h"
 #include "scanner/util/utf8.h"
 
 namespace leakgate {
@@ -131,12 +132,7 @@ std::string dump_json(const json& j, int indent) {
 }
 
 std::vector<Finding> read_json_report(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read report '" + path + "'");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw Error("cannot read report '" + path + "'");
-  return parse_json_report(ss.str(), path);
+  return parse_json_report(read_input_file(path, "report"), path);
 }
 
 std::vector<Finding> parse_json_report(const std::string& text, const std::string& path) {

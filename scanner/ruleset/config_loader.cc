@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "scanner/util/error.h"
+#include "scanner/util/input_file.h"
 
 namespace leakgate {
 
@@ -165,14 +166,7 @@ RuleConfig merge(RuleConfig base, RuleConfig top, const std::vector<std::string>
   return base;
 }
 
-std::string read_file(const std::filesystem::path& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error("cannot read config file '" + file.string() + "': " + std::strerror(errno));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw Error("cannot read config file '" + file.string() + "'");
-  return ss.str();
-}
+std::string read_file(const std::filesystem::path& file) { return read_input_file(file, "config file"); }
 
 }  // namespace
 

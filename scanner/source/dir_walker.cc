@@ -17,6 +17,7 @@
 
 #include "scanner/source/fd_reader.h"
 #include "scanner/util/error.h"
+#include "scanner/util/start_threads.h"
 
 namespace leakgate {
 namespace {
@@ -83,7 +84,7 @@ class Walk {
   void run(unsigned threads, ScanResult& result) {
     std::vector<ScanResult> partial(threads);
     std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back([this, &partial, t] { worker(partial[t]); });
+    start_threads(pool, threads, [this, &partial](unsigned t) { worker(partial[t]); });
     for (auto& th : pool) th.join();
     for (auto& p : partial) {
       result.stats.add(p.stats);

@@ -385,3 +385,31 @@ TEST_CASE("no leaks: every format, stdout, stderr, audit log, temp and cache dir
     for (const auto& s : secrets) CHECK(line.find(s) == std::string::npos);
   }
 }
+
+TEST_CASE("an audit log that cannot be written: no key changes, every target gets its outcome") {
+  World w;
+  const std::string a = w.add("apikey_01first"), b = w.add("apikey_01second");
+  // The log's directory is a regular file: neither the directory nor the log can be created.
+  w.dir.write("not-a-dir", "x");
+  const std::string bad = (w.dir.path() / "not-a-dir" / "audit.jsonl").string();
+  auto r = run_leakgate({"revoke", "--hint", leakgate::anthropic_hint(a), "--hint", leakgate::anthropic_hint(b), "-f",
+                         "json", "--audit-log", bad},
+                        "", {}, w.env());
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  const json out = json::parse(r.out);
+  REQUIRE(out.size() == 2);
+  for (const auto& o : out) {
+    CHECK(o["status"] == "error");
+    CHECK(o["message"].get<std::string>().rfind("not deactivated: cannot write the audit log '" + bad + "'", 0) == 0);
+  }
+  CHECK(w.api.key("apikey_01first").status == "active");
+  CHECK(w.api.key("apikey_01second").status == "active");
+  CHECK(w.api.requests("POST", "/v1/organizations/api_keys/apikey_01first") == 0);
+  // keys deactivate refuses before it changes anything, too.
+  auto set = run_leakgate({"keys", "deactivate", "apikey_01first", "--yes", "--audit-log", bad}, "", {}, w.env());
+  CHECK(set.exit_code == 2);
+  CHECK(set.err.find("cannot write the audit log") != std::string::npos);
+  CHECK(w.api.key("apikey_01first").status == "active");
+  CHECK(w.api.requests("POST", "/v1/organizations/api_keys/apikey_01first") == 0);
+}

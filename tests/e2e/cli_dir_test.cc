@@ -242,3 +242,56 @@ TEST_CASE("leakgate over its own git history reports nothing") {
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
 }
+
+TEST_CASE("files the user hands in: a directory or a device is an error, never an empty input; pipes work") {
+  KeyGen g(106);
+  TempDir t;
+  t.write("tree/a.txt", "k=" + g.anthropic_api() + "\n");
+  std::filesystem::create_directory(t.path() / "somedir");
+  // Read as an empty rule file, a directory once gave a scan with no rules: exit 0 over a key.
+  auto cfg = run_leakgate({"dir", "tree", "--config", "somedir"}, "", t.path());
+  CHECK(cfg.exit_code == 2);
+  CHECK(cfg.err.find("cannot read config file 'somedir': it is a directory") != std::string::npos);
+  auto base = run_leakgate({"dir", "tree", "--baseline", "somedir"}, "", t.path());
+  CHECK(base.exit_code == 2);
+  CHECK(base.err.find("cannot read report 'somedir': it is a directory") != std::string::npos);
+  auto merged = run_leakgate({"merge", "somedir", "-o", "m.json"}, "", t.path());
+  CHECK(merged.exit_code == 2);
+  CHECK_FALSE(std::filesystem::exists(t.path() / "m.json"));
+  // A scanned tree's .leakgateignore that leads to a device is refused, not read forever.
+  std::filesystem::create_symlink("/dev/zero", t.path() / "tree" / ".leakgateignore");
+  auto ign = run_leakgate({"dir", "tree"}, "", t.path());
+  CHECK(ign.exit_code == 2);
+  CHECK(ign.err.find("ignore file") != std::string::npos);
+  CHECK(ign.err.find("not a regular file") != std::string::npos);
+  std::filesystem::remove(t.path() / "tree" / ".leakgateignore");
+  // A rule file through a pipe still works (--config <(...)).
+  auto piped = run_leakgate({"dir", "tree", "--config", "/dev/stdin", "--format", "json"},
+                            "[extend]\nuseDefault = true\n", t.path());
+  CHECK(piped.exit_code == 1);
+  CHECK(findings_of(piped).size() == 1);
+}
+
+TEST_CASE("the exit code for findings (--exit-code) is a process status: 0 to 255") {
+  KeyGen g(107);
+  TempDir t;
+  t.write("a.txt", "k=" + g.anthropic_api() + "\n");
+  CHECK(run_leakgate({"dir", ".", "--exit-code", "7"}, "", t.path()).exit_code == 7);
+  CHECK(run_leakgate({"dir", ".", "--exit-code", "0"}, "", t.path()).exit_code == 0);
+  // 256 would wrap to 0 and pass a gate that found a key.
+  auto wrap = run_leakgate({"dir", ".", "--exit-code", "256"}, "", t.path());
+  CHECK(wrap.exit_code == 2);
+  CHECK(wrap.err.find("--exit-code") != std::string::npos);
+}
+
+TEST_CASE("a deleted working directory: stdin scans with the built-in rules") {
+  KeyGen g(108);
+  TempDir t;
+  const std::string k = g.anthropic_api();
+  std::filesystem::create_directory(t.path() / "gone");
+  auto r = lgtest::run_command({"sh", "-c", "cd gone && rmdir ../gone && exec \"$0\" stdin --format json", LEAKGATE_BINARY},
+                               "k=" + k + "\n", t.path());
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(findings_of(r).size() == 1);
+}

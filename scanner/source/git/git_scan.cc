@@ -21,6 +21,7 @@
 #include "scanner/source/git/git_cli.h"
 #include "scanner/source/git/git_handles.h"
 #include "scanner/util/error.h"
+#include "scanner/util/start_threads.h"
 
 namespace leakgate {
 namespace {
@@ -116,7 +117,12 @@ HistoryPlan plan_staged(git_repository* repo, GitCommand* prefetched) {
 class Progress {
  public:
   explicit Progress(bool enabled) : enabled_(enabled), t0_(std::chrono::steady_clock::now()) {
-    if (enabled_) thread_ = std::thread([this] { loop(); });
+    if (!enabled_) return;
+    try {
+      thread_ = std::thread([this] { loop(); });
+    } catch (const std::system_error&) {
+      enabled_ = false;  // no thread to spare: scan without the progress line
+    }
   }
   ~Progress() {
     if (!enabled_) return;
@@ -448,7 +454,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   // more than the overlap gained: 3.6 s against 3.0 s on the synthetic history, 2 cores.)
   std::vector<std::thread> pool;
   auto start_readers = [&](unsigned n) {
-    for (unsigned i = static_cast<unsigned>(pool.size()); i < n; ++i) pool.emplace_back(worker, std::ref(outs[i]));
+    start_threads(pool, n, [&](unsigned i) { worker(outs[i]); });
   };
   if (stream) start_readers(threads > 1 ? threads - 1 : 1);
   // Plan on this thread while the workers read. Whatever happens, close the feed and join them.
@@ -479,7 +485,7 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   // The total size for the progress line, learnt from object headers on the side (cheap: no
   // inflating), only when someone is watching, once the plan is complete.
   std::thread sizer;
-  if (options.progress) {
+  if (options.progress) try {
     sizer = std::thread([&] {
       git_repository* r = nullptr;
       git_odb* odb = nullptr;
@@ -495,6 +501,8 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
       }
       progress.total_bytes = total;
     });
+  } catch (const std::system_error&) {
+    // No thread to spare: the progress line goes without a total.
   }
   for (auto& th : pool) th.join();
   if (sizer.joinable()) sizer.join();
