@@ -528,3 +528,29 @@ TEST_CASE("git: a very deep history, a very wide one and a deeply nested tree (n
     CHECK(f[0]["file"] == path);
   }
 }
+
+TEST_CASE("git: trees nest at most 4,096 deep (git's core.maxTreeDepth); deeper is reported, not a stack overflow") {
+  KeyGen g(213);
+  const std::string k_bottom = g.anthropic_api(), k_top = g.anthropic_api();
+  for (int dirs : {4095, 4096, 20000}) {
+    INFO("directories: " << dirs);
+    GitRepo repo;
+    std::string path;
+    for (int d = 0; d < dirs; ++d) path += "d/";
+    path += "key.txt";
+    repo.git({"fast-import", "--quiet"},
+             fi_commit("refs/heads/main", 1, {}, {{path, "k=" + k_bottom + "\n"}, {"top.txt", "k=" + k_top + "\n"}}, "deep"));
+    auto r = run_leakgate({"git", repo.path().string(), "--format", "json", "--no-redact"});
+    INFO("stderr: " << r.err.substr(0, 400));
+    std::set<std::string> found;
+    for (const auto& f : json::parse(r.out)) found.insert(f["secret"].get<std::string>());
+    CHECK(r.exit_code == 1);  // findings outrank the unscanned tree (CLI.md), which stderr names
+    CHECK(found.count(k_top) == 1);
+    if (dirs < 4096) {
+      CHECK(found.count(k_bottom) == 1);
+    } else {
+      CHECK(found.count(k_bottom) == 0);
+      CHECK(r.err.find("nested deeper than 4096 trees") != std::string::npos);
+    }
+  }
+}

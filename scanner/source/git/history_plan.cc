@@ -161,8 +161,13 @@ class Planner {
     plan_.blobs.push_back(BlobTask{id, commit, path, std::move(parents)});
   }
 
+  // Trees nest no deeper than this (git's own core.maxTreeDepth). The walks recurse once per level,
+  // and a crafted history of 20,000 nested trees overflowed the stack; git itself refuses them.
+  static constexpr unsigned kMaxTreeDepth = 4096;
+
   // Every blob under `tree` into removed_ (a directory that disappeared).
-  void collect_removed(const git_tree* tree) {
+  void collect_removed(const git_tree* tree, unsigned depth = 0) {
+    if (depth >= kMaxTreeDepth) return;  // the tree itself was refused when it was added
     for (size_t i = 0; i < git_tree_entrycount(tree); ++i) {
       const git_tree_entry* e = git_tree_entry_byindex(tree, i);
       const git_filemode_t mode = git_tree_entry_filemode(e);
@@ -172,13 +177,14 @@ class Planner {
         git_tree* sub = nullptr;
         if (git_tree_lookup(&sub, repo_, git_tree_entry_id(e)) == 0) {
           GitTree t(sub);
-          collect_removed(t.get());
+          collect_removed(t.get(), depth + 1);
         }
       }
     }
   }
 
-  void walk(const git_tree* tree, const std::vector<const git_tree*>& parents, std::string& prefix, uint32_t commit) {
+  void walk(const git_tree* tree, const std::vector<const git_tree*>& parents, std::string& prefix, uint32_t commit,
+            unsigned depth = 0) {
     if (track_removed_) {
       // Entries of a parent that this tree no longer has at the same name: deleted or moved away.
       for (const git_tree* p : parents) {
@@ -193,7 +199,7 @@ class Planner {
             git_tree* sub = nullptr;
             if (git_tree_lookup(&sub, repo_, git_tree_entry_id(pe)) == 0) {
               GitTree t(sub);
-              collect_removed(t.get());
+              collect_removed(t.get(), depth + 1);
             }
           }
         }
@@ -231,6 +237,12 @@ class Planner {
       if (is_tree) {
         // Everything under a tree walked before is planned already (parents come first), so a
         // tree shared by many commits or branches is descended once.
+        if (depth + 1 >= kMaxTreeDepth) {
+          plan_.unreadable.push_back("tree " + oid_hex(*id) + " (" + prefix.substr(0, 120) + "...): nested deeper than " +
+                                     std::to_string(kMaxTreeDepth) + " trees");
+          prefix.resize(old_len);
+          continue;
+        }
         if (range_ || !seen_trees_.contains(*id)) {
           git_tree* sub_raw = nullptr;
           int rc = git_tree_lookup(&sub_raw, repo_, id);
@@ -250,7 +262,7 @@ class Planner {
             psub.emplace_back(t);
             ps.push_back(t);
           }
-          walk(sub.get(), ps, prefix, commit);
+          walk(sub.get(), ps, prefix, commit, depth + 1);
           if (!range_) seen_trees_.insert(*id);
         }
       } else if (range_ || !seen_.contains(*id)) {
