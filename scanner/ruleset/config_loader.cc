@@ -168,20 +168,70 @@ RuleConfig merge(RuleConfig base, RuleConfig top, const std::vector<std::string>
 
 std::string read_file(const std::filesystem::path& file) { return read_input_file(file, "config file"); }
 
-}  // namespace
+// toml++ recurses once per part of a dotted key (a.b.c = 1, [a.b.c]): 50,000 parts overflowed the
+// stack, and a scanned repository's .leakgate.toml is read too. No real file comes near this many;
+// count the dots outside strings and comments on each line, and refuse before parsing.
+constexpr size_t kMaxDotsPerLine = 512;
 
-RuleConfig parse_config(std::string_view text, const std::string& origin,
-                        const std::filesystem::path& base_dir, int depth) {
-  if (depth > kMaxExtendDepth) throw Error(origin + ": [extend] chain is too deep (a loop?)");
-  toml::table doc;
+void check_key_depth(std::string_view text, const std::string& origin) {
+  enum class In { kCode, kBasic, kLiteral, kMlBasic, kMlLiteral, kComment } in = In::kCode;
+  size_t line = 1, dots = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    const bool triple = i + 2 < text.size() && text[i + 1] == c && text[i + 2] == c;
+    if (c == '\n') {
+      ++line;
+      dots = 0;
+      if (in == In::kComment || in == In::kBasic || in == In::kLiteral) in = In::kCode;  // (the latter two: a TOML error)
+      continue;
+    }
+    switch (in) {
+      case In::kCode:
+        if (c == '#') in = In::kComment;
+        else if (c == '"') in = triple ? (i += 2, In::kMlBasic) : In::kBasic;
+        else if (c == '\'') in = triple ? (i += 2, In::kMlLiteral) : In::kLiteral;
+        else if (c == '.' && ++dots > kMaxDotsPerLine)
+          throw Error(origin + ":" + std::to_string(line) + ": invalid TOML: more than " +
+                      std::to_string(kMaxDotsPerLine) + " dotted key parts on one line");
+        break;
+      case In::kBasic:
+        if (c == '\\') ++i;
+        else if (c == '"') in = In::kCode;
+        break;
+      case In::kLiteral:
+        if (c == '\'') in = In::kCode;
+        break;
+      case In::kMlBasic:
+        if (c == '\\') ++i;
+        else if (triple && c == '"') i += 2, in = In::kCode;
+        break;
+      case In::kMlLiteral:
+        if (triple && c == '\'') i += 2, in = In::kCode;
+        break;
+      case In::kComment:
+        break;
+    }
+  }
+}
+
+toml::table parse_toml(std::string_view text, const std::string& origin) {
+  check_key_depth(text, origin);
   try {
-    doc = toml::parse(text, origin);
+    return toml::parse(text, origin);
   } catch (const toml::parse_error& e) {
     std::ostringstream msg;
     msg << origin << ":" << e.source().begin.line << ":" << e.source().begin.column
         << ": invalid TOML: " << e.description();
     throw Error(msg.str());
   }
+}
+
+}  // namespace
+
+RuleConfig parse_config(std::string_view text, const std::string& origin,
+                        const std::filesystem::path& base_dir, int depth) {
+  if (depth > kMaxExtendDepth) throw Error(origin + ": [extend] chain is too deep (a loop?)");
+  const toml::table doc = parse_toml(text, origin);
   Reader rd(origin);
   RuleConfig cfg;
   cfg.title = rd.string_field(doc, "title", "top level");
@@ -273,12 +323,7 @@ std::string hooks_revoke_mode(const std::filesystem::path& root) {
   const std::filesystem::path file = root / ".leakgate.toml";
   std::error_code ec;
   if (root.empty() || !std::filesystem::is_regular_file(file, ec)) return "off";
-  toml::table doc;
-  try {
-    doc = toml::parse(read_file(file), file.string());
-  } catch (const toml::parse_error& e) {
-    throw Error(file.string() + ": invalid TOML: " + std::string(e.description()));
-  }
+  const toml::table doc = parse_toml(read_file(file), file.string());
   const std::string mode = doc["hooks"]["revoke"].value_or(std::string("off"));
   if (mode != "off" && mode != "dry-run" && mode != "on")
     throw Error(file.string() + ": [hooks] revoke must be \"off\", \"dry-run\" or \"on\", not \"" + mode + "\"");

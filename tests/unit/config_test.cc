@@ -459,3 +459,31 @@ TEST_CASE("gitleaks' rules find exactly the same secrets with their leading cont
     CHECK(count_rule(scan_text(control, 0, set, "app.cfg"), "generic-api-key") == 4);
   }
 }
+
+TEST_CASE("a key of thousands of dotted parts is refused before toml++ recurses through it") {
+  auto message_of = [](const std::string& toml) {
+    try {
+      parse_config(toml, "deep.toml");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(accepted)");
+  };
+  std::string parts = "a";
+  for (int i = 0; i < 50000; ++i) parts += ".a";
+  const std::string refused = "deep.toml:2: invalid TOML: more than 512 dotted key parts on one line";
+  CHECK(message_of("title = 'x'\n" + parts + " = 1\n") == refused);
+  CHECK(message_of("title = 'x'\n[" + parts + "]\n") == refused);
+  CHECK(message_of("title = 'x'\nt = {" + parts + " = 1}\n") == refused);
+  // Dots inside strings and comments are not key parts: a regex full of them is fine.
+  std::string dots(3000, '.');
+  const auto cfg = parse_config("# " + dots + "\n[[rules]]\nid = 'dots'\nregex = '''x" + dots + "'''\ndescription = \"" +
+                                    dots + "\"\n[[rules]]\nid = 'dots2'\nregex = \"\"\"y" + dots + "\"\"\"\n",
+                                "dots.toml");
+  REQUIRE(cfg.rules.size() == 2);
+  CHECK(cfg.rules[0].regex == "x" + dots);
+  // 512 parts are still a (pointless but valid) key.
+  std::string ok = "a";
+  for (int i = 0; i < 511; ++i) ok += ".a";
+  CHECK(message_of("title = 'x'\n" + ok + " = 1\n") == "(accepted)");
+}
