@@ -7,7 +7,7 @@ set -eu
 
 packages="build-essential cmake ninja-build pkg-config git ca-certificates
   libgit2-dev libcli11-dev nlohmann-json3-dev catch2 libbenchmark-dev libre2-dev
-  libtomlplusplus-dev libcurl4-openssl-dev nettle-dev libcpp-httplib-dev"
+  libtomlplusplus-dev libcurl4-openssl-dev nettle-dev libcpp-httplib-dev zlib1g-dev"
 [ "${1:-}" = "--bench" ] && packages="$packages ripgrep hyperfine time bc"
 [ "${1:-}" = "--sanitize" ] && packages="$packages clang libclang-rt-14-dev"
 

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <unistd.h>
+#include <zlib.h>
 
 #include <fstream>
 #include <sstream>
@@ -553,4 +554,50 @@ TEST_CASE("git: trees nest at most 4,096 deep (git's core.maxTreeDepth); deeper 
       CHECK(r.err.find("nested deeper than 4096 trees") != std::string::npos);
     }
   }
+}
+
+TEST_CASE("git: a damaged loose object is named and the rest is scanned (libgit2 1.5 hung or overran on these)") {
+  KeyGen g(214);
+  const std::string k = g.anthropic_api();
+  GitRepo repo;
+  repo.write("keys.txt", "k=" + k + "\n");
+  std::string text;
+  for (int i = 0; i < 400; ++i) text.append("row ").append(std::to_string(i * 7919 % 10007)).append(" of the table\n");
+  repo.write("big.txt", text);
+  repo.commit("add");
+  const std::string id = trim(repo.git({"rev-parse", "HEAD:big.txt"}));
+  const auto file = repo.path() / ".git" / "objects" / id.substr(0, 2) / id.substr(2);
+  REQUIRE(std::filesystem::exists(file));
+  std::filesystem::permissions(file, std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+  const std::string sound = lgtest::read_file(file);
+  auto damage = [&](const std::string& bytes, const std::string& why) {
+    {
+      std::ofstream out(file, std::ios::binary | std::ios::trunc);
+      out << bytes;
+    }
+    auto r = run_leakgate({"git", repo.path().string(), "--format", "json", "--no-redact"});
+    INFO("stderr: " << r.err);
+    CHECK(r.exit_code == 1);
+    const json f = json::parse(r.out);
+    REQUIRE(f.size() == 1);
+    CHECK(f[0]["secret"] == k);
+    CHECK(r.err.find("corrupt loose object " + id + ": " + why) != std::string::npos);
+  };
+  damage(sound.substr(0, sound.size() / 2), "truncated");  // the hang of libgit2#7342
+  damage(sound.substr(0, 2), "truncated");                 // the zlib header alone
+  // A header that claims fewer bytes than the body holds (the overrun of libgit2#7177).
+  std::string raw = "blob 12";
+  raw.push_back('\0');
+  raw += text;
+  uLongf n = compressBound(raw.size());
+  std::string lying(n, '\0');
+  REQUIRE(compress(reinterpret_cast<Bytef*>(lying.data()), &n, reinterpret_cast<const Bytef*>(raw.data()), raw.size()) == Z_OK);
+  lying.resize(n);
+  damage(lying, "longer than its header says");
+  // Put back, it reads as before.
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << sound;
+  }
+  CHECK(run_leakgate({"git", repo.path().string()}).exit_code == 1);
 }

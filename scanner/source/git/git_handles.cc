@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "scanner/source/git/loose_guard.h"
 #include "scanner/util/error.h"
 
 namespace leakgate {
@@ -51,7 +52,9 @@ GitRepository open_repository(const std::string& path, bool trust) {
   }
   if (rc == GIT_ENOTFOUND) throw Error("not a git repository: '" + path + "'");
   if (rc < 0) throw Error(git_error_text(rc, "cannot open repository '" + path + "'"));
-  return GitRepository(raw);
+  GitRepository repo(raw);
+  guard_loose_objects(repo.get());
+  return repo;
 }
 
 std::string oid_hex(const git_oid& id) {

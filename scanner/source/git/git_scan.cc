@@ -20,6 +20,7 @@
 
 #include "scanner/source/git/git_cli.h"
 #include "scanner/source/git/git_handles.h"
+#include "scanner/source/git/loose_guard.h"
 #include "scanner/util/error.h"
 #include "scanner/util/start_threads.h"
 
@@ -338,6 +339,12 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
       return;
     }
     GitRepository r(r_raw);
+    try {
+      guard_loose_objects(r.get());
+    } catch (const Error& e) {
+      out.errors.push_back({gitdir, e.what()});
+      return;
+    }
     git_odb* odb_raw = nullptr;
     if (git_repository_odb(&odb_raw, r.get()) < 0) {
       out.errors.push_back({gitdir, git_error_text(-1, "opening the object database")});
@@ -491,6 +498,11 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
       git_odb* odb = nullptr;
       if (git_repository_open(&r, gitdir.c_str()) < 0) return;
       GitRepository repo_guard(r);
+      try {
+        guard_loose_objects(r);
+      } catch (const Error&) {
+        return;  // no total on the progress line
+      }
       if (git_repository_odb(&odb, r) < 0) return;
       GitOdb odb_guard(odb);
       uint64_t total = 0;

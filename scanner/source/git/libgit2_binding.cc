@@ -50,6 +50,8 @@
   X(int, git_object_lookup, (git_object **object, git_repository *repo, const git_oid *id, git_object_t type), (object, repo, id, type)) \
   X(int, git_object_peel, (git_object **peeled, const git_object *object, git_object_t target_type), (peeled, object, target_type)) \
   X(git_object_t, git_object_type, (const git_object *obj), (obj)) \
+  X(void *, git_odb_backend_data_alloc, (git_odb_backend *backend, size_t len), (backend, len)) \
+  X(int, git_error_set_str, (int error_class, const char *string), (error_class, string)) \
   X(int, git_odb_add_backend, (git_odb *odb, git_odb_backend *backend, int priority), (odb, backend, priority)) \
   X(const void *, git_odb_object_data, (git_odb_object *object), (object)) \
   X(size_t, git_odb_object_size, (git_odb_object *object), (object)) \
