@@ -7,7 +7,7 @@ set -eu
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 [ $# -gt 0 ] && shift
-targets=${*:-"fuzz_config fuzz_match fuzz_report fuzz_api"}
+targets=${*:-"fuzz_config fuzz_match fuzz_report fuzz_api fuzz_loose"}
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
   -DLEAKGATE_FUZZ=ON -DLEAKGATE_BUILD_TESTS=OFF -DLEAKGATE_BUILD_BENCH=OFF >/dev/null
 # shellcheck disable=SC2086

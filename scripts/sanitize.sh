@@ -24,7 +24,7 @@ ctest --test-dir build-san --output-on-failure -j "$(nproc)"
 # stay clean). A crash input is kept in build-san/ and fails the run.
 scratch_root=$(mktemp -d)
 trap 'rm -rf "$scratch_root"' EXIT
-for t in fuzz_config fuzz_match fuzz_report fuzz_api; do
+for t in fuzz_config fuzz_match fuzz_report fuzz_api fuzz_loose; do
   scratch="$scratch_root/$t"
   mkdir -p "$scratch"
   echo "== fuzz smoke: $t, ${secs}s" >&2

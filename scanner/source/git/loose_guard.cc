@@ -51,9 +51,7 @@ std::string zlib_problem(int ret) {
   return ret == Z_BUF_ERROR ? "truncated (the compressed stream ends early)" : "not a valid zlib stream";
 }
 
-}  // namespace
-
-LooseObject inflate_loose_object(std::string_view compressed) {
+LooseObject inflate_checked(std::string_view compressed) {
   LooseObject out;
   z_stream z{};
   if (inflateInit(&z) != Z_OK) {
@@ -112,11 +110,19 @@ LooseObject inflate_loose_object(std::string_view compressed) {
   } else if (early + more < size) {
     out.error = "shorter than its header says";
   }
-  if (!out.error.empty()) {
-    out.body.clear();
-    return out;
-  }
+  if (!out.error.empty()) return out;
   out.body.resize(static_cast<size_t>(size));
+  return out;
+}
+
+}  // namespace
+
+LooseObject inflate_loose_object(std::string_view compressed) {
+  LooseObject out = inflate_checked(compressed);
+  if (!out.error.empty()) {  // a refused object has neither type nor body
+    out.type = GIT_OBJECT_INVALID;
+    out.body.clear();
+  }
   return out;
 }
 
@@ -124,7 +130,7 @@ namespace {
 
 // libgit2 sees only `base`, the first member; the callbacks cast back.
 struct GuardBackend {
-  git_odb_backend base = GIT_ODB_BACKEND_INIT;
+  git_odb_backend base{};  // version set in guard_loose_objects(); every callback unset until then
   std::filesystem::path objects;
   std::mutex mu;
   std::array<bool, 256> listed{};
@@ -222,6 +228,7 @@ void guard_loose_objects(git_repository* repo) {
   auto g = std::make_unique<GuardBackend>();
   static_assert(offsetof(GuardBackend, base) == 0, "libgit2 holds a pointer to the first member");
   g->objects = std::filesystem::path(git_repository_commondir(repo)) / "objects";
+  g->base.version = GIT_ODB_BACKEND_VERSION;
   g->base.read = guard_read;
   g->base.read_header = guard_read_header;
   g->base.free = guard_free;

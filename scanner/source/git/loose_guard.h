@@ -21,7 +21,7 @@ namespace leakgate {
 void guard_loose_objects(git_repository* repo);
 
 // The checked read itself, on a loose object file's compressed bytes: its type and body, or the
-// reason it is corrupt. Exposed for tests.
+// reason it is corrupt (then no type and no body). Exposed for tests.
 struct LooseObject {
   git_object_t type = GIT_OBJECT_INVALID;
   std::string body;
