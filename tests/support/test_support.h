@@ -11,6 +11,7 @@
 
 #include "scanner/match/content_scanner.h"
 #include "scanner/ruleset/templates.h"
+#include "scanner/util/error.h"
 
 namespace lgtest {
 
@@ -100,5 +101,16 @@ std::vector<leakgate::Finding> scan_text(const std::string& data, size_t block_s
 size_t count_rule(const std::vector<leakgate::Finding>& findings, const std::string& rule_id);
 
 std::string read_file(const std::filesystem::path& p);
+
+// What `f` threw as leakgate::Error, or "(accepted)" if it returned: compares whole messages.
+template <typename F>
+std::string error_message(F&& f) {
+  try {
+    f();
+  } catch (const leakgate::Error& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
 
 }  // namespace lgtest

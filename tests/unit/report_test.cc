@@ -230,12 +230,7 @@ TEST_CASE("an earlier report reads back with the exact bytes of non-UTF-8 fields
 
 TEST_CASE("a malformed earlier report is an error that names the finding and the field") {
   auto error_of = [](const std::string& text) {
-    try {
-      parse_json_report(text, "base.jsonl");
-    } catch (const Error& e) {
-      return std::string(e.what());
-    }
-    return std::string("(accepted)");
+    return lgtest::error_message([&] { parse_json_report(text, "base.jsonl"); });
   };
   CHECK(error_of(R"({"rule_id":"x","line":"seven"})") == "report 'base.jsonl', finding 1: field 'line' must be a number");
   CHECK(error_of("{\"rule_id\":\"x\"}\n{\"line\":-3}") ==
