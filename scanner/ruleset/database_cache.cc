@@ -38,19 +38,11 @@ std::optional<std::string> slurp(const std::filesystem::path& p) {
   if (!fd) return std::nullopt;
   struct stat st;
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-  std::string data(static_cast<size_t>(st.st_size), '\0');
-  size_t got = 0;
   try {
-    while (got < data.size()) {
-      const size_t n = read_fd(fd.get(), data.data() + got, data.size() - got);
-      if (n == 0) break;
-      got += n;
-    }
+    return read_all(fd.get());
   } catch (const ReadError&) {
     return std::nullopt;
   }
-  data.resize(got);
-  return data;
 }
 }  // namespace
 

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <stdexcept>
 
 namespace leakgate {
@@ -14,6 +16,10 @@ class ReadError : public std::runtime_error {
 
 // Reads up to n bytes; 0 at end of file; throws ReadError.
 size_t read_fd(int fd, char* buf, size_t n);
+
+// Reads fd to its end (a regular file of known size in one read, a pipe in growing chunks).
+// Throws ReadError on a read error or once there are more than max_bytes.
+std::string read_all(int fd, size_t max_bytes = SIZE_MAX);
 
 // Owns a file descriptor.
 class UniqueFd {

@@ -21,23 +21,11 @@ std::string read_input_file(const std::filesystem::path& path, std::string_view 
   if (S_ISDIR(st.st_mode)) throw Error("cannot read " + name + ": it is a directory");
   if (limits.regular_only && !S_ISREG(st.st_mode)) throw Error("cannot read " + name + ": not a regular file");
   if (!S_ISREG(st.st_mode)) ::fcntl(fd.get(), F_SETFL, ::fcntl(fd.get(), F_GETFL) & ~O_NONBLOCK);
-  const auto too_large = [&] {
-    return Error("cannot read " + name + ": larger than " + std::to_string(limits.max_bytes >> 20) + " MiB");
-  };
-  if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) > limits.max_bytes) throw too_large();
-  std::string data;
-  char buf[64 * 1024];
   try {
-    for (;;) {
-      const size_t n = read_fd(fd.get(), buf, sizeof buf);
-      if (n == 0) break;
-      if (data.size() + n > limits.max_bytes) throw too_large();
-      data.append(buf, n);
-    }
+    return read_all(fd.get(), limits.max_bytes);
   } catch (const ReadError& e) {
     throw Error("cannot read " + name + ": " + e.what());
   }
-  return data;
 }
 
 }  // namespace leakgate

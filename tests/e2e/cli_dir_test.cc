@@ -265,6 +265,11 @@ TEST_CASE("files the user hands in: a directory or a device is an error, never a
   CHECK(ign.err.find("ignore file") != std::string::npos);
   CHECK(ign.err.find("not a regular file") != std::string::npos);
   std::filesystem::remove(t.path() / "tree" / ".leakgateignore");
+  // The admin key file is capped far lower: a key is ~110 bytes.
+  t.write("big.key", std::string(70000, 'k'));
+  auto big = run_leakgate({"keys", "list", "--admin-key-file", "big.key"}, "", t.path());
+  CHECK(big.exit_code == 2);
+  CHECK(big.err.find("cannot read admin key file 'big.key': larger than 65536 bytes") != std::string::npos);
   // A rule file through a pipe still works (--config <(...)).
   auto piped = run_leakgate({"dir", "tree", "--config", "/dev/stdin", "--format", "json"},
                             "[extend]\nuseDefault = true\n", t.path());

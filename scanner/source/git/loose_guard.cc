@@ -2,13 +2,12 @@
 
 #include <fcntl.h>
 #include <git2/sys/odb_backend.h>
-#include <sys/stat.h>
 #include <zlib.h>
 
 #include <algorithm>
-#include <cstddef>
 #include <array>
 #include <charconv>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <dirent.h>
@@ -169,11 +168,8 @@ int read_checked(GuardBackend& g, const git_oid& id, LooseObject& obj) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd) return GIT_PASSTHROUGH;  // gone since it was listed (packed meanwhile): ask the others
   std::string compressed;
-  struct stat st;
-  if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) compressed.reserve(static_cast<size_t>(st.st_size));
-  char buf[64 * 1024];
   try {
-    for (size_t n; (n = read_fd(fd.get(), buf, sizeof buf)) > 0;) compressed.append(buf, n);
+    compressed = read_all(fd.get());
   } catch (const ReadError& e) {
     git_error_set_str(GIT_ERROR_ODB, ("loose object " + hex + " cannot be read: " + e.what()).c_str());
     return GIT_ERROR;
