@@ -57,6 +57,15 @@ GitRepository open_repository(const std::string& path, bool trust) {
   return repo;
 }
 
+GitRepository reopen_repository(const std::string& gitdir) {
+  git_repository* raw = nullptr;
+  const int rc = git_repository_open(&raw, gitdir.c_str());
+  if (rc < 0) throw Error(git_error_text(rc, "opening the repository in a worker"));
+  GitRepository repo(raw);
+  guard_loose_objects(repo.get());
+  return repo;
+}
+
 std::string oid_hex(const git_oid& id) {
   char buf[GIT_OID_HEXSZ + 1];
   git_oid_tostr(buf, sizeof buf, &id);

@@ -41,6 +41,9 @@ class LibGit2 {
 // Opens the repository at or above `path` (initialising libgit2). Throws Error: "not a git
 // repository", or, for a repository owned by another user, what to do about it (--trust-repo).
 GitRepository open_repository(const std::string& path, bool trust);
+// Opens the repository directory open_repository() found, once more (each thread reads through its
+// own handle). Like it, installs the loose-object check (loose_guard.h). Throws Error.
+GitRepository reopen_repository(const std::string& gitdir);
 
 // Hex of an object id.
 std::string oid_hex(const git_oid& id);

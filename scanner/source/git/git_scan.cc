@@ -20,7 +20,6 @@
 
 #include "scanner/source/git/git_cli.h"
 #include "scanner/source/git/git_handles.h"
-#include "scanner/source/git/loose_guard.h"
 #include "scanner/util/error.h"
 #include "scanner/util/start_threads.h"
 
@@ -333,14 +332,9 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   std::vector<WorkerOut> outs(threads);
   std::mutex error_mu;
   auto worker = [&](WorkerOut& out) {
-    git_repository* r_raw = nullptr;
-    if (git_repository_open(&r_raw, gitdir.c_str()) < 0) {
-      out.errors.push_back({gitdir, git_error_text(-1, "opening the repository in a worker")});
-      return;
-    }
-    GitRepository r(r_raw);
+    GitRepository r;
     try {
-      guard_loose_objects(r.get());
+      r = reopen_repository(gitdir);
     } catch (const Error& e) {
       out.errors.push_back({gitdir, e.what()});
       return;
@@ -494,16 +488,14 @@ ScanResult scan_git(const GitScanOptions& options, std::shared_ptr<const Compile
   std::thread sizer;
   if (options.progress) try {
     sizer = std::thread([&] {
-      git_repository* r = nullptr;
-      git_odb* odb = nullptr;
-      if (git_repository_open(&r, gitdir.c_str()) < 0) return;
-      GitRepository repo_guard(r);
+      GitRepository r;
       try {
-        guard_loose_objects(r);
+        r = reopen_repository(gitdir);
       } catch (const Error&) {
         return;  // no total on the progress line
       }
-      if (git_repository_odb(&odb, r) < 0) return;
+      git_odb* odb = nullptr;
+      if (git_repository_odb(&odb, r.get()) < 0) return;
       GitOdb odb_guard(odb);
       uint64_t total = 0;
       for (size_t i = 0; i < planned_ids.size() && progress.blobs.load() < planned_ids.size(); ++i) {
