@@ -9,10 +9,8 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 

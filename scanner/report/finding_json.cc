@@ -1,6 +1,5 @@
 #include "scanner/report/finding_json.h"
 
-#include <fstream>
 #include <optional>
 #include <sstream>
 #include <type_traits>
@@ -25,7 +24,6 @@ void put_bytes(json& j, const char* key, const std::string& value) {
     j[std::string(key) + "_base64"] = base64_encode(value);
   }
 }
-
 
 // Reads one finding of an earlier report. A field that is absent or null takes its default; a field
 // of the wrong type is an error that names the report, the finding and the field (a report is user
