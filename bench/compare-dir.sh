@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:?usage: compare-dir.sh DIR [RUNS]}
 runs=${2:-7}
 lg="$here/build/leakgate"
-gitleaks_cfg="$here/../shared/data/gitleaks/gitleaks.toml"
+gitleaks_cfg="$here/../tests/data/gitleaks/gitleaks.toml"
 command -v rg >/dev/null || { echo "rg not found: scripts/install-deps.sh --bench" >&2; exit 2; }
 
 now() { date +%s.%N; }

@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 dir=${1:?usage: curves.sh DIR [RUNS]}
 runs=${2:-5}
 lg="$here/build/leakgate"
-gl="$here/../shared/data/gitleaks/gitleaks.toml"
+gl="$here/../tests/data/gitleaks/gitleaks.toml"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 find "$dir" -path '*/.git' -prune -o -type f -name '*.[ch]' -print | head -2000 | xargs cat > "$tmp/seed"
 now() { date +%s%N; }

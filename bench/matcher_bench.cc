@@ -18,7 +18,7 @@ std::shared_ptr<const CompiledRuleset> builtin() {
   return rules;
 }
 
-const std::string kGitleaks = LEAKGATE_SHARED_DIR "/data/gitleaks/gitleaks.toml";
+const std::string kGitleaks = LEAKGATE_TEST_DATA_DIR "/gitleaks/gitleaks.toml";
 
 std::shared_ptr<const CompiledRuleset> gitleaks() {
   static auto rules = CompiledRuleset::compile(load_config_file(kGitleaks));

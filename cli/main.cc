@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/reference.h"
 #include "scanner/report/redact.h"
 #include "scanner/util/error.h"
 #include "scanner/util/utf8.h"
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
   leakgate::cli::add_hook_command(app, exit_code);
   leakgate::cli::add_keys_commands(app, exit_code);
   leakgate::cli::add_merge_command(app, exit_code);
+  leakgate::cli::add_reference_option(app);
+  app.footer(leakgate::cli::help_footer());
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/reference.h"
 #include "scanner/anthropic/key_actions.h"
 #include "scanner/report/redact.h"
 #include "scanner/ruleset/config_loader.h"
@@ -21,6 +22,7 @@
 namespace leakgate::cli {
 
 void add_scan_options(CLI::App& cmd, ScanOptions& o) {
+  const size_t before = cmd.get_options().size();
   cmd.add_option("-c,--config", o.config, "rule/config file (TOML, gitleaks format); default: built-in rules plus .leakgate.toml at the scanned root");
   cmd.add_option("-f,--format", o.format, "report format: text, json, jsonl, sarif, csv")
       ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "csv"}));
@@ -48,6 +50,10 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
   cmd.add_option("--hook", o.hook, "report as a git hook: a blocking message on stderr (pre-commit, pre-push)")
       ->check(CLI::IsMember({"pre-commit", "pre-push"}))
       ->group("");
+  // Listed under one heading in --help and written once in the man page and docs/cli.md.
+  const auto options = cmd.get_options();
+  for (size_t i = before; i < options.size(); ++i)
+    if (!options[i]->get_group().empty()) options[i]->group(kScanOptionsGroup);
 }
 
 void check_revoke_prerequisites(const ScanOptions& o) {

@@ -1,15 +1,24 @@
 #!/bin/sh
 # Installs what leakgate needs to build and test on Debian 12, and nothing when all is there.
-# Usage: scripts/install-deps.sh [--bench|--sanitize]
+# Usage: scripts/install-deps.sh [--test] [--bench] [--sanitize] [--package]
 #   --bench adds ripgrep and hyperfine for bench/ scripts; --sanitize adds clang and its sanitizer
-#   and libFuzzer runtimes for scripts/sanitize.sh and scripts/fuzz.sh.
+#   and libFuzzer runtimes for scripts/sanitize.sh and scripts/fuzz.sh; --package adds lintian for
+#   building and checking the .deb (scripts/package-deb.sh); --test adds what the tests run besides
+#   leakgate: groff (the man page is rendered) and pre-commit (the hook manifest is tried for real).
 set -eu
 
 packages="build-essential cmake ninja-build pkg-config git ca-certificates
   libgit2-dev libcli11-dev nlohmann-json3-dev catch2 libbenchmark-dev libre2-dev
   libtomlplusplus-dev libcurl4-openssl-dev nettle-dev libcpp-httplib-dev zlib1g-dev"
-[ "${1:-}" = "--bench" ] && packages="$packages ripgrep hyperfine time bc"
-[ "${1:-}" = "--sanitize" ] && packages="$packages clang libclang-rt-14-dev"
+for flag in "$@"; do
+  case "$flag" in
+    --bench) packages="$packages ripgrep hyperfine time bc" ;;
+    --sanitize) packages="$packages clang libclang-rt-14-dev" ;;
+    --test) packages="$packages groff-base pre-commit" ;;
+    --package) packages="$packages dpkg-dev file lintian" ;;
+    *) echo "install-deps.sh: unknown option '$flag'" >&2; exit 2 ;;
+  esac
+done
 
 # Hyperscan is x86-only; its API-compatible fork Vectorscan builds the same code elsewhere.
 if dpkg -s libhyperscan-dev >/dev/null 2>&1 || dpkg -s libvectorscan-dev >/dev/null 2>&1; then

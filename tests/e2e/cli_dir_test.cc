@@ -206,7 +206,7 @@ TEST_CASE("rules list and rules check on the built-in set and on gitleaks' confi
   auto check = run_leakgate({"rules", "check"});
   CHECK(check.exit_code == 0);
   CHECK(check.out.find("0 failing") != std::string::npos);
-  auto gl = run_leakgate({"rules", "check", LEAKGATE_SHARED_DIR "/data/gitleaks/gitleaks.toml"});
+  auto gl = run_leakgate({"rules", "check", LEAKGATE_TEST_DATA_DIR "/gitleaks/gitleaks.toml"});
   CHECK(gl.exit_code == 0);
   CHECK(gl.out.find("222 rules") != std::string::npos);
   TempDir t;

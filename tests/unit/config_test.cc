@@ -88,7 +88,7 @@ TEST_CASE("every built-in rule finds its examples and none of its look-alikes, o
 }
 
 TEST_CASE("gitleaks' own 222-rule config loads and every rule runs on Hyperscan") {
-  const RuleConfig cfg = load_config_file(LEAKGATE_SHARED_DIR "/data/gitleaks/gitleaks.toml");
+  const RuleConfig cfg = load_config_file(LEAKGATE_TEST_DATA_DIR "/gitleaks/gitleaks.toml");
   REQUIRE(cfg.rules.size() == 222);
   auto set = CompiledRuleset::compile(cfg);
   REQUIRE(set->rules().size() == 222);
@@ -380,7 +380,7 @@ regexes = ['''^xt''']
 TEST_CASE("gitleaks' rules find exactly the same secrets with their leading context split off") {
   // Lines built from each rule's own keywords, with identifier-like text before the keyword (what
   // the `[\w.-]{0,50}?` prefix consumes), assorted separators and quotes, and random values.
-  const RuleConfig cfg = load_config_file(LEAKGATE_SHARED_DIR "/data/gitleaks/gitleaks.toml");
+  const RuleConfig cfg = load_config_file(LEAKGATE_TEST_DATA_DIR "/gitleaks/gitleaks.toml");
   CompileOptions plain;
   plain.use_cache = false;
   plain.strip_context = false;
