@@ -41,6 +41,7 @@ int run_dir(const DirArgs& a) {
   {
     struct stat st;
     if (::stat(paths.front().c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) root = root.parent_path();
+    if (root.empty()) root = ".";  // `leakgate dir notes.txt`: the file's directory is the current one
   }
   auto rules = load_rules(a.scan, root);
   DirScanOptions opts;

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Installs what leakgate needs to build and test on Debian 12, and nothing when all is there.
-# Usage: scripts/install-deps.sh [--test] [--bench] [--sanitize] [--package]
-#   --bench adds ripgrep and hyperfine for bench/ scripts; --sanitize adds clang and its sanitizer
-#   and libFuzzer runtimes for scripts/sanitize.sh and scripts/fuzz.sh; --package adds lintian for
-#   building and checking the .deb (scripts/package-deb.sh); --test adds what the tests run besides
-#   leakgate: groff (the man page is rendered) and pre-commit (the hook manifest is tried for real).
+# Usage: scripts/install-deps.sh [--test] [--bench] [--sanitize] [--package] [--lint]
+#   --test      what the tests run besides leakgate: groff (the man page is rendered) and
+#               pre-commit (the hook manifest is tried through the real framework)
+#   --bench     ripgrep and hyperfine for the bench/ scripts
+#   --sanitize  clang with its sanitizer and libFuzzer runtimes (scripts/sanitize.sh, fuzz.sh)
+#   --package   what building the .deb needs (scripts/package-deb.sh)
+#   --lint      lintian, to check the .deb (scripts/check-package.sh)
 set -eu
 
 packages="build-essential cmake ninja-build pkg-config git ca-certificates
@@ -15,7 +17,8 @@ for flag in "$@"; do
     --bench) packages="$packages ripgrep hyperfine time bc" ;;
     --sanitize) packages="$packages clang libclang-rt-14-dev" ;;
     --test) packages="$packages groff-base pre-commit" ;;
-    --package) packages="$packages dpkg-dev file lintian" ;;
+    --package) packages="$packages dpkg-dev file" ;;
+    --lint) packages="$packages lintian" ;;
     *) echo "install-deps.sh: unknown option '$flag'" >&2; exit 2 ;;
   esac
 done

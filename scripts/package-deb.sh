@@ -5,7 +5,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --package
-cmake -S . -B build-deb -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEAKGATE_BUILD_TESTS=OFF -DLEAKGATE_BUILD_BENCH=OFF >/dev/null
+# Debian's hardening flags, as dpkg-buildflags gives them to every package (bindnow included).
+export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+cmake -S . -B build-deb -G Ninja -DCMAKE_BUILD_TYPE=Release -DLEAKGATE_BUILD_TESTS=OFF -DLEAKGATE_BUILD_BENCH=OFF \
+  -DCMAKE_CXX_FLAGS="$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)" \
+  -DCMAKE_EXE_LINKER_FLAGS="$(dpkg-buildflags --get LDFLAGS)" >/dev/null
 cmake --build build-deb
 rm -f dist/leakgate_*.deb
 (cd build-deb && cpack -G DEB >/dev/null)

@@ -72,13 +72,12 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DIRECTORY ${CMAKE_SOURCE_DIR}/dist)
 set(CPACK_PACKAGE_CONTACT "leakgate maintainers <leakgate@users.noreply.github.com>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "find leaked secrets (Anthropic API keys first) before they are published")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "find leaked secrets (Anthropic API keys first) before they are published\n"
-  "leakgate scans files, standard input and git history for API keys and other\n"
-  "credentials: as a git pre-commit or pre-push hook, as a gate on pull requests,\n"
-  "and as a bulk scan of a repository's whole history, each unique blob once.\n"
-  "Rules are in gitleaks' format and compile into one Hyperscan database. With an\n"
-  "Admin API key it can deactivate a confirmed leaked Anthropic API key.")
+# CPack puts the summary above this as the synopsis line.
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "leakgate scans files, standard input and git history for API keys and other
+credentials: as a git pre-commit or pre-push hook, as a gate on pull requests,
+and as a bulk scan of a repository's whole history, each unique blob once.
+Rules are in gitleaks' format and compile into one Hyperscan database. With an
+Admin API key it can deactivate a confirmed leaked Anthropic API key.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)  # leakgate_<version>_<arch>.deb
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

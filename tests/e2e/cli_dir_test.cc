@@ -170,6 +170,10 @@ TEST_CASE("baseline, .leakgateignore and inline allow suppress known findings") 
   t.write(".leakgateignore", findings_of(again)[0]["fingerprint"].get<std::string>() + "\n");
   CHECK(run_leakgate({"dir", ".", "--baseline", "base.json"}, "", t.path()).exit_code == 0);
   CHECK(run_leakgate({"dir", ".", "--baseline", "nope.json"}, "", t.path()).exit_code == 2);
+  // A file named alone in the current directory: that directory is the scanned root, whose
+  // .leakgateignore applies (the root used to be empty, and the ignore file was never read).
+  CHECK(run_leakgate({"dir", "c.txt"}, "", t.path()).exit_code == 0);
+  CHECK(run_leakgate({"dir", "a.txt"}, "", t.path()).exit_code == 1);
 }
 
 TEST_CASE("stdin is scanned and reported as -") {
@@ -221,13 +225,14 @@ TEST_CASE("rules list and rules check on the built-in set and on gitleaks' confi
 
 TEST_CASE("leakgate over its own source tree reports nothing") {
   // The sources, not the build directory: a failing test's log there may quote a generated key.
+  // Run from the source root with relative paths, as a user runs `leakgate dir .`: the findings'
+  // paths, and so the fingerprints in .leakgateignore, are the same as for `dir .`.
   std::vector<std::string> args{"dir", "-q"};
   for (const char* p : {"CMakeLists.txt", "README.md", "scanner", "cli", "rules", "tests", "bench", "scripts",
-                        "docs", "hooks", ".ci"}) {
-    const auto full = std::filesystem::path(LEAKGATE_SOURCE_DIR) / p;
-    if (std::filesystem::exists(full)) args.push_back(full.string());
+                        "docs", "hooks", ".ci", "Dockerfile", "action.yml", ".pre-commit-hooks.yaml", ".leakgateignore"}) {
+    if (std::filesystem::exists(std::filesystem::path(LEAKGATE_SOURCE_DIR) / p)) args.push_back(p);
   }
-  auto r = run_leakgate(args);
+  auto r = run_leakgate(args, "", LEAKGATE_SOURCE_DIR);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
 }

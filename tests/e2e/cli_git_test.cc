@@ -336,6 +336,46 @@ TEST_CASE("git: a shallow clone scans what it has; a repository owned by another
   }
 }
 
+TEST_CASE("git --range in a depth-1 clone says the base is missing from the shallow clone and how to fetch it") {
+  KeyGen g(210);
+  GitRepo repo;
+  repo.write("a.txt", "one\n");
+  const std::string base = repo.commit("base");
+  repo.write("b.txt", "two\n");
+  repo.commit("middle");
+  repo.write("c.txt", g.anthropic_api() + "\n");
+  const std::string head = repo.commit("head");
+  lgtest::TempDir t;
+  const auto shallow = t.path() / "shallow";
+  REQUIRE(lgtest::run_command({"git", "clone", "-q", "--depth", "1", "file://" + repo.path().string(), shallow.string()}).exit_code == 0);
+
+  auto r = run_leakgate({"git", shallow.string(), "--range", base + ".." + head});
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.find("the range's base '" + base + "' is not in this shallow clone") != std::string::npos);
+  CHECK(r.err.find("fetch-depth: 0") != std::string::npos);
+  CHECK(r.err.find("GIT_DEPTH: 0") != std::string::npos);
+  CHECK(r.err.find("git fetch --deepen") != std::string::npos);
+  CHECK(r.err.find("revspec") == std::string::npos);
+
+  // A missing head is named as the head.
+  const std::string unknown(40, 'e');
+  auto h = run_leakgate({"git", shallow.string(), "--range", head + ".." + unknown});
+  CHECK(h.exit_code == 2);
+  CHECK(h.err.find("the range's head '" + unknown + "' is not in this shallow clone") != std::string::npos);
+
+  // Once the history is fetched, the same range scans.
+  REQUIRE(lgtest::run_command({"git", "-C", shallow.string(), "fetch", "-q", "--unshallow"}).exit_code == 0);
+  auto ok = run_leakgate({"git", shallow.string(), "--range", base + ".." + head});
+  INFO(ok.err);
+  CHECK(ok.exit_code == 1);
+
+  // In a full clone, a base that is not there (say, never fetched) is named too.
+  auto full = run_leakgate({"git", repo.path().string(), "--range", unknown + ".." + head});
+  CHECK(full.exit_code == 2);
+  CHECK(full.err.find("the range's base '" + unknown + "' is not in this repository") != std::string::npos);
+}
+
 TEST_CASE("git: an unreadable tree is named, the rest of the history is still scanned") {
   KeyGen g(210);
   GitRepo repo;

@@ -325,6 +325,24 @@ std::optional<git_oid> resolve(git_repository* repo, const char* refname, Planne
   return std::nullopt;
 }
 
+// One end of a range. A CI job that checked out one commit (actions/checkout's default depth 1)
+// has no base commit: say that, and how to fetch it, instead of libgit2's "revspec not found".
+git_oid resolve_range_end(git_repository* repo, const std::string& name, const char* role, Planner& planner) {
+  std::optional<git_oid> id;
+  try {
+    id = resolve(repo, name.c_str(), planner, false);
+  } catch (const Error& e) {
+    if (git_repository_is_shallow(repo) == 1)
+      throw Error(std::string("the range's ") + role + " '" + name + "' is not in this shallow clone: fetch the history " +
+                  "the range needs (GitHub Actions: actions/checkout with fetch-depth: 0; GitLab CI: GIT_DEPTH: 0; " +
+                  "by hand: git fetch --deepen=N or git fetch --unshallow)");
+    throw Error(std::string("the range's ") + role + " '" + name + "' is not in this repository (" + e.what() +
+                "): fetch it first, e.g. git fetch origin " + name);
+  }
+  if (!id) throw Error("'" + name + "' does not name a commit");
+  return *id;
+}
+
 struct OidKeyHash {
   size_t operator()(const git_oid& id) const noexcept {
     size_t h;
@@ -457,14 +475,12 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
     GitRevwalk walk(walk_raw);
     git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
     for (const auto& r : include) {
-      const auto id = resolve(repo, r.c_str(), planner, false);
-      if (!id) throw Error("'" + r + "' does not name a commit");
-      if ((rc = git_revwalk_push(walk.get(), &*id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
+      const auto id = resolve_range_end(repo, r, "head", planner);
+      if ((rc = git_revwalk_push(walk.get(), &id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
     }
     for (const auto& r : exclude) {
-      const auto id = resolve(repo, r.c_str(), planner, false);
-      if (!id) throw Error("'" + r + "' does not name a commit");
-      if ((rc = git_revwalk_hide(walk.get(), &*id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
+      const auto id = resolve_range_end(repo, r, "base", planner);
+      if ((rc = git_revwalk_hide(walk.get(), &id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
     }
     for (const auto& g : options.exclude_globs)
       if ((rc = git_revwalk_hide_glob(walk.get(), g.c_str())) < 0 && rc != GIT_ENOTFOUND)
