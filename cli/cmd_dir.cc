@@ -43,7 +43,8 @@ int run_dir(const DirArgs& a) {
     if (::stat(paths.front().c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) root = root.parent_path();
     if (root.empty()) root = ".";  // `leakgate dir notes.txt`: the file's directory is the current one
   }
-  auto rules = load_rules(a.scan, root);
+  const auto local = local_config_files(a.scan, root);
+  auto rules = load_rules(a.scan, local ? &*local : nullptr);
   DirScanOptions opts;
   opts.threads = a.scan.threads;
   if (a.scan.block_size) opts.content.block_size = a.scan.block_size;
@@ -51,7 +52,7 @@ int run_dir(const DirArgs& a) {
   ScanResult result = scan_directories(roots, rules, opts);
   std::string command = "leakgate dir";
   for (const auto& p : paths) command += " " + p;
-  return finish_scan(a.scan, *rules, result, root, command);
+  return finish_scan(a.scan, *rules, result, local ? &*local : nullptr, command);
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
 // `leakgate git [REPO]`: whole history (every ref, or --branch), --range A..B, --staged.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <optional>
 #include <iostream>
 #include <sstream>
 #include <memory>
@@ -10,6 +13,7 @@
 #include "cli/scan_command.h"
 #include "scanner/anthropic/key_actions.h"
 #include "scanner/ruleset/config_loader.h"
+#include "scanner/source/git/commit_files.h"
 #include "scanner/source/git/git_scan.h"
 #include "scanner/util/error.h"
 #include "scanner/util/utf8.h"
@@ -37,6 +41,64 @@ void print_skipped(const char* what, const std::vector<std::string>& items) {
   for (size_t i = 0; i < items.size() && i < 10; ++i) std::cerr << (i ? ", " : " ") << printable(items[i]);
   if (items.size() > 10) std::cerr << ", and " << items.size() - 10 << " more";
   std::cerr << '\n';
+}
+
+// The in-tree files a scan may read its configuration from. A pull-request gate (`--range A..B`)
+// judges B's commits, so it reads .leakgate.toml, .leakgateignore and whatever they extend from A:
+// content under judgement never configures its own scan. A range that changes them gets a notice
+// (on stderr and in the report) so reviewers see it. History, --staged and --pre-push scan the
+// developer's own repository: the work tree's files apply, as for `dir`.
+struct GitConfigPlan {
+  std::optional<ConfigFiles> files;
+  std::shared_ptr<CommitFiles> base, head;  // range mode
+};
+
+ConfigFiles commit_config_files(std::shared_ptr<CommitFiles> commit) {
+  ConfigFiles f;
+  f.read = [commit](const std::string& path) { return commit->read(path); };
+  f.display = [commit](const std::string& path) { return commit->short_id() + ":" + path; };
+  // The tree's root plays the working directory's part; then the extending file's directory.
+  f.candidates = [](const std::string& extend_path, const std::string& from) {
+    std::vector<std::string> out{extend_path};
+    const std::string beside = (std::filesystem::path(from).parent_path() / extend_path).generic_string();
+    if (beside != extend_path) out.push_back(beside);
+    return out;
+  };
+  return f;
+}
+
+GitConfigPlan plan_config(const GitArgs& a, const std::filesystem::path& root) {
+  GitConfigPlan plan;
+  if (a.scan.no_local_config) return plan;
+  if (a.range.empty()) {
+    plan.files = local_config_files(a.scan, root);
+    return plan;
+  }
+  const RangeEnds ends = split_range(a.range);
+  plan.base = std::make_shared<CommitFiles>(a.repo, a.trust_repo, ends.base, "base");
+  plan.head = std::make_shared<CommitFiles>(a.repo, a.trust_repo, ends.head, "head");
+  plan.files = commit_config_files(plan.base);
+  return plan;
+}
+
+// "this range changes the scanner's configuration: …" when B's copy of a file the scan's
+// configuration comes from differs from A's.
+std::vector<std::string> config_change_notices(const GitConfigPlan& plan, const CompiledRuleset& rules) {
+  if (!plan.base) return {};
+  std::vector<std::string> paths = {".leakgate.toml", ".leakgateignore"};
+  const std::string prefix = plan.base->short_id() + ":";
+  for (const auto& s : rules.config_sources())
+    if (s.rfind(prefix, 0) == 0 && std::find(paths.begin(), paths.end(), s.substr(prefix.size())) == paths.end())
+      paths.push_back(s.substr(prefix.size()));
+  std::string changed;
+  for (const auto& p : paths) {
+    const auto before = plan.base->blob_id(p), after = plan.head->blob_id(p);
+    if (before.has_value() != after.has_value() || (before && !git_oid_equal(&*before, &*after)))
+      changed += (changed.empty() ? "" : ", ") + p;
+  }
+  if (changed.empty()) return {};
+  return {"this range changes the scanner's configuration: " + changed + " — not applied to this scan (configuration "
+          "comes from the range's base, " + plan.base->short_id() + ")"};
 }
 
 bool is_zero_sha(const std::string& s) { return !s.empty() && s.find_first_not_of('0') == std::string::npos; }
@@ -72,12 +134,14 @@ int run_git(const GitArgs& a) {
   std::shared_ptr<GitCommand> staged_listing = a.staged ? start_staged_listing(a.repo) : nullptr;
   std::shared_ptr<GitCommand> env_listing = warn_env ? start_env_listing(a.repo) : nullptr;
   const std::filesystem::path root = git_config_root(a.repo, a.trust_repo);
+  const GitConfigPlan config = plan_config(a, root);
+  const ConfigFiles* local = config.files ? &*config.files : nullptr;
   ScanOptions scan = a.scan;
   if (scan.hook == "pre-push") {
     // Optional deactivation on push (.leakgate.toml [hooks] revoke): found Anthropic keys of the
     // organization are switched off before the push is refused. Without an admin key the push is
     // still refused; the hook says why nothing was deactivated.
-    const std::string mode = hooks_revoke_mode(root);
+    const std::string mode = hooks_revoke_mode(local);
     if (mode != "off") {
       if (load_admin_key(scan.admin_key_file).empty()) {
         std::cerr << "leakgate: [hooks] revoke = \"" << mode << "\" but no admin key is set "
@@ -88,7 +152,7 @@ int run_git(const GitArgs& a) {
       }
     }
   }
-  auto rules = load_rules(scan, root);
+  auto rules = load_rules(scan, local);
   GitScanOptions o;
   o.repo = a.repo;
   o.trust_repo = a.trust_repo;
@@ -135,7 +199,7 @@ int run_git(const GitArgs& a) {
   if (!a.range.empty()) command += " --range " + a.range;
   if (a.pre_push) command += " --pre-push";
   for (const auto& b : a.branches) command += " --branch " + b;
-  return finish_scan(scan, *rules, result, root, command);
+  return finish_scan(scan, *rules, result, local, command, config_change_notices(config, *rules));
 }
 
 }  // namespace

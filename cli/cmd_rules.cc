@@ -21,12 +21,18 @@ struct RulesArgs {
   std::string config;
   std::string format = "text";
   std::string file;
+  bool no_local_config = false;
   uint64_t seed = 1;
   int rounds = 5;
 };
 
 int run_list(const RulesArgs& a) {
-  auto rules = CompiledRuleset::compile(resolve_scan_config(a.config, working_directory()));
+  const auto local = a.no_local_config ? std::nullopt : std::optional<ConfigFiles>(disk_config_files(working_directory(), true));
+  RuleConfig config = resolve_scan_config(a.config, local ? &*local : nullptr);
+  for (const auto& n : config.notices) std::cerr << "leakgate: notice: " << printable(n) << '\n';
+  auto rules = CompiledRuleset::compile(std::move(config));
+  std::string applied;
+  for (const auto& s : rules->config_sources()) applied += (applied.empty() ? "" : " + ") + s;
   if (a.format == "json") {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& r : rules->rules())
@@ -36,6 +42,7 @@ int run_list(const RulesArgs& a) {
                      {"own_database", r.own_database},
                      {"keywords", r.rule.keywords},
                      {"entropy", r.rule.entropy}});
+    std::cerr << "leakgate: config: " << printable(applied) << '\n';
     std::cout << dump_json(arr, 2) << '\n';
     return 0;
   }
@@ -43,6 +50,7 @@ int run_list(const RulesArgs& a) {
     std::printf("%-40s %-24s %s\n", r.rule.id.c_str(), engine_mode_name(r.mode), printable(r.rule.description).c_str());
   std::printf("%zu rules; Hyperscan database %zu bytes, compiled in %.1f ms\n", rules->rules().size(),
               rules->database_bytes(), rules->compile_ms());
+  std::printf("config: %s\n", printable(applied).c_str());
   return 0;
 }
 
@@ -75,6 +83,7 @@ void add_rules_command(CLI::App& app, int& exit_code) {
   CLI::App* list = rules->add_subcommand("list", "list the rules in force and the engine each runs on");
   list->add_option("-c,--config", args->config, "rule/config file (default: built-in plus .leakgate.toml)");
   list->add_option("-f,--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  list->add_flag("--no-local-config", args->no_local_config, "ignore .leakgate.toml in the current directory");
   list->callback([args, &exit_code] { exit_code = run_list(*args); });
   CLI::App* check = rules->add_subcommand("check", "check a rule file: compiles, examples match, look-alikes don't");
   check->add_option("file", args->file, "rule file (default: the built-in rules)");

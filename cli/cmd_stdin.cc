@@ -17,7 +17,8 @@ namespace {
 
 int run_stdin(const ScanOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
-  auto rules = load_rules(o, working_directory());
+  const auto local = local_config_files(o, working_directory());
+  auto rules = load_rules(o, local ? &*local : nullptr);
   ContentScannerOptions copts;
   if (o.block_size) copts.block_size = o.block_size;
   ContentScanner scanner(rules, copts);
@@ -33,7 +34,7 @@ int run_stdin(const ScanOptions& o) {
   }
   std::sort(result.findings.begin(), result.findings.end(), finding_less);
   result.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return finish_scan(o, *rules, result, working_directory(), "leakgate stdin");
+  return finish_scan(o, *rules, result, local ? &*local : nullptr, "leakgate stdin");
 }
 
 }  // namespace

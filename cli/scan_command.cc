@@ -24,6 +24,8 @@ namespace leakgate::cli {
 void add_scan_options(CLI::App& cmd, ScanOptions& o) {
   const size_t before = cmd.get_options().size();
   cmd.add_option("-c,--config", o.config, "rule/config file (TOML, gitleaks format); default: built-in rules plus .leakgate.toml at the scanned root");
+  cmd.add_flag("--no-local-config", o.no_local_config,
+               "ignore .leakgate.toml and .leakgateignore in the scanned tree or repository (for trees you do not own)");
   cmd.add_option("-f,--format", o.format, "report format: text, json, jsonl, sarif, csv")
       ->check(CLI::IsMember({"text", "json", "jsonl", "sarif", "csv"}));
   cmd.add_option("-o,--output", o.output, "write the report to FILE instead of stdout");
@@ -63,9 +65,17 @@ void check_revoke_prerequisites(const ScanOptions& o) {
                 "--admin-key-file FILE (never on the command line)");
 }
 
-std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const std::filesystem::path& root) {
+std::optional<ConfigFiles> local_config_files(const ScanOptions& o, const std::filesystem::path& root) {
+  if (o.no_local_config || root.empty()) return std::nullopt;
+  return disk_config_files(root, /*regular_only=*/true);  // the scanned tree holds these files
+}
+
+std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const ConfigFiles* local) {
   check_revoke_prerequisites(o);
-  return CompiledRuleset::compile(resolve_scan_config(o.config, root));
+  RuleConfig config = resolve_scan_config(o.config, o.no_local_config ? nullptr : local);
+  if (!o.quiet)
+    for (const auto& n : config.notices) std::cerr << "leakgate: notice: " << printable(redact_secrets_in(n)) << '\n';
+  return CompiledRuleset::compile(std::move(config));
 }
 
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
@@ -169,10 +179,15 @@ int print_hook_block(const ScanOptions& o, const ScanResult& result) {
 
 }  // namespace
 
-int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result,
-                const std::filesystem::path& root, const std::string& command) {
+int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result, const ConfigFiles* local,
+                const std::string& command, const std::vector<std::string>& notices) {
   Suppression suppress;
-  if (!root.empty()) suppress.load_ignore_file(root / ".leakgateignore");
+  std::string ignore_source;
+  if (local && !o.no_local_config)
+    if (const auto text = local->read(".leakgateignore")) {
+      suppress.load_ignore_text(*text);
+      ignore_source = local->display(".leakgateignore");
+    }
   if (!o.baseline.empty()) suppress.load_baseline(o.baseline);
   const size_t suppressed = suppress.apply(result.findings);
 
@@ -182,6 +197,7 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
   ReportOptions ropts;
   ropts.redact = !o.no_redact;
   ropts.command = command;
+  ropts.notices = notices;
   for (const auto& r : rules.rules()) ropts.rules.push_back({r.rule.id, r.rule.description});
   const bool to_stdout = o.output.empty() || o.output == "-";
   ropts.color = format == ReportFormat::kText &&
@@ -193,7 +209,10 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
     write_report(format, out, result.findings, ropts);
     if (format == ReportFormat::kText && !o.quiet) out << "leakgate: " << summary << '\n';
   });
-  if (!o.quiet && (format != ReportFormat::kText || !to_stdout)) std::cerr << "leakgate: " << summary << '\n';
+  if (!o.quiet && (format != ReportFormat::kText || !to_stdout)) {
+    for (const auto& n : notices) std::cerr << "leakgate: notice: " << printable(n) << '\n';
+    std::cerr << "leakgate: " << summary << '\n';
+  }
   if (o.stats) {
     std::fprintf(stderr,
                  "leakgate stats: rules=%zu (db %zu bytes, %s in %.1f ms) files=%llu bytes=%llu "
@@ -209,6 +228,10 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
                  static_cast<unsigned long long>(result.stats.own_db_scans),
                  static_cast<unsigned long long>(result.stats.confirm_ranges),
                  static_cast<unsigned long long>(result.stats.matches), result.stats.seconds);
+    std::string applied;
+    for (const auto& s : rules.config_sources()) applied += (applied.empty() ? "" : " + ") + s;
+    std::fprintf(stderr, "leakgate stats: config=%s ignore=%s\n", printable(applied).c_str(),
+                 ignore_source.empty() ? "(none)" : printable(ignore_source).c_str());
   }
   if (!result.findings.empty()) return o.exit_code;
   if (!result.errors.empty()) return 2;  // a gate must not pass what it did not see

@@ -9,9 +9,12 @@
 #include <functional>
 #include <ostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "scanner/ruleset/compiled_ruleset.h"
+#include "scanner/ruleset/config_loader.h"
 #include "scanner/scan_result.h"
 
 namespace leakgate::cli {
@@ -34,6 +37,7 @@ struct ScanOptions {
   bool verify = false;    // check found Anthropic keys against the API
   bool revoke = false;    // deactivate found Anthropic API keys of the admin key's organization
   bool dry_run = false;
+  bool no_local_config = false;  // ignore .leakgate.toml and .leakgateignore in the scanned tree
   std::string admin_key_file;
   std::string audit_log;
 };
@@ -41,14 +45,19 @@ struct ScanOptions {
 // Registers the shared options on a subcommand.
 void add_scan_options(CLI::App& cmd, ScanOptions& o);
 
-// Loads the configuration (explicit, or built-in plus <root>/.leakgate.toml) and compiles it.
-std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const std::filesystem::path& root);
+// The in-tree configuration of a scan of the developer's own tree rooted at `root`
+// (.leakgate.toml, .leakgateignore, read from disk); nullopt with --no-local-config or no root.
+std::optional<ConfigFiles> local_config_files(const ScanOptions& o, const std::filesystem::path& root);
 
-// Applies .leakgateignore at `root` and --baseline, writes the report, prints the summary and the
-// per-stage stats, and returns the process exit code (CLI.md: 0 clean, 1/--exit-code findings,
-// 2 nothing found but some input unreadable).
-int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result,
-                const std::filesystem::path& root, const std::string& command);
+// Loads the configuration (--config, or the built-in rules with `local`'s .leakgate.toml layered
+// on top; `local` null: none) and compiles it; prints the config's notices on stderr.
+std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const ConfigFiles* local);
+
+// Applies `local`'s .leakgateignore and --baseline, writes the report (with `notices`, which also
+// go to stderr), prints the summary and the per-stage stats, and returns the process exit code
+// (CLI.md: 0 clean, 1/--exit-code findings, 2 nothing found but some input unreadable).
+int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result, const ConfigFiles* local,
+                const std::string& command, const std::vector<std::string>& notices = {});
 
 // Fails (Error, exit 2) before anything is scanned when --revoke has no admin key to act with.
 void check_revoke_prerequisites(const ScanOptions& o);

@@ -27,6 +27,9 @@ struct ReportOptions {
   bool color = false;            // text only
   std::vector<RuleInfo> rules;   // rules in force (SARIF lists each once)
   std::string command;           // what was scanned, for the SARIF invocation
+  // Things a reviewer must see beside the findings (e.g. a range that changes the scanner's own
+  // configuration): text reports print them, SARIF carries them as tool notifications.
+  std::vector<std::string> notices;
 };
 
 // The secret as it may be printed under `opts`.

@@ -106,6 +106,13 @@ void write_sarif(std::ostream& out, const std::vector<Finding>& findings, const 
               {"columnKind", "unicodeCodePoints"}};
   if (!opts.command.empty())
     run["invocations"] = json::array({{{"commandLine", to_valid_utf8(opts.command)}, {"executionSuccessful", true}}});
+  if (!opts.notices.empty()) {
+    if (!run.contains("invocations"))
+      run["invocations"] = json::array({{{"executionSuccessful", true}}});
+    json notes = json::array();
+    for (const auto& n : opts.notices) notes.push_back({{"level", "warning"}, {"message", {{"text", to_valid_utf8(n)}}}});
+    run["invocations"][0]["toolExecutionNotifications"] = notes;
+  }
   json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
               {"version", "2.1.0"},
               {"runs", json::array({run})}};

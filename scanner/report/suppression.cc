@@ -5,17 +5,11 @@
 
 #include "scanner/report/finding_json.h"
 #include "scanner/util/error.h"
-#include "scanner/util/input_file.h"
 
 namespace leakgate {
 
-void Suppression::load_ignore_file(const std::filesystem::path& file) {
-  std::error_code ec;
-  if (!std::filesystem::exists(file, ec)) return;
-  // The scanned tree holds this file: a symlink to a device or a FIFO there is refused, not read.
-  InputFileLimits limits;
-  limits.regular_only = true;
-  std::istringstream in(read_input_file(file, "ignore file", limits));
+void Suppression::load_ignore_text(const std::string& text) {
+  std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);

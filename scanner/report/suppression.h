@@ -13,8 +13,8 @@ namespace leakgate {
 
 class Suppression {
  public:
-  // Adds the fingerprints in an ignore file; a missing file adds nothing. Throws Error if unreadable.
-  void load_ignore_file(const std::filesystem::path& file);
+  // Adds the fingerprints in an ignore file's text (one per line, # comments).
+  void load_ignore_text(const std::string& text);
   // Adds the fingerprints of an earlier json/jsonl report. Throws Error naming the file.
   void load_baseline(const std::string& report);
   void add(std::string fingerprint) { fingerprints_.insert(std::move(fingerprint)); }

@@ -32,6 +32,7 @@ void write_text(std::ostream& out, const std::vector<Finding>& findings, const R
     }
     out << '\n';
   }
+  for (const auto& n : opts.notices) out << "leakgate: notice: " << printable(n) << '\n';
 }
 
 }  // namespace leakgate

@@ -142,6 +142,7 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     throw Error("this CPU lacks the instructions Hyperscan needs (SSSE3)");
 
   auto set = std::make_shared<CompiledRuleset>();
+  set->config_sources_ = config.sources;
   std::map<std::string, uint32_t> keyword_index;
   std::vector<Pending> pending;
   for (auto& rule : config.rules) {
@@ -174,7 +175,7 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     set->rules_.push_back(std::move(cr));
   }
   for (const auto& a : config.allowlists)
-    set->global_allowlists_.push_back(compile_allowlist(a, "global", pending));
+    set->global_allowlists_.push_back(compile_allowlist(a, a.origin.empty() ? "global" : "global (" + a.origin + ")", pending));
 
   // The Hyperscan side is the expensive part (hundreds of ms for large rule sets): load it from the
   // cache when the same patterns were compiled before on this Hyperscan and CPU.
@@ -217,7 +218,11 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
   }
   if (!set->from_cache_) {
     for (const Pending& p : pending)
-      if (std::string err = p.re->validate(); !err.empty()) throw Error(p.where + ": invalid regex: " + err);
+      if (std::string err = p.re->validate(); !err.empty()) {
+        std::string pattern = p.re->pattern();
+        if (pattern.size() > 200) pattern = pattern.substr(0, 200) + "...";
+        throw Error(p.where + ": invalid regex '" + pattern + "': " + err);
+      }
     set->compile_database(options);
     if (key) {
       std::vector<CachedRuleMode> modes;

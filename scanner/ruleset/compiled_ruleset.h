@@ -120,6 +120,8 @@ class CompiledRuleset {
   // Bytes two consecutive blocks of one file must share so that no match is cut: the longest window.
   uint32_t max_window() const { return max_window_; }
   double compile_ms() const { return compile_ms_; }
+  // The configuration files these rules came from (RuleConfig::sources).
+  const std::vector<std::string>& config_sources() const { return config_sources_; }
   bool from_cache() const { return from_cache_; }
   size_t database_bytes() const;
 
@@ -143,6 +145,7 @@ class CompiledRuleset {
   uint32_t max_window_ = 0;
   double compile_ms_ = 0;
   bool from_cache_ = false;
+  std::vector<std::string> config_sources_;
   mutable std::once_flag exempt_once_;
   mutable std::unique_ptr<RE2::Set> exempt_paths_;  // null: no path-alone allowlist paths
 

@@ -16,6 +16,7 @@ enum class AllowCondition { kOr, kAnd };
 // present match. Regexes are RE2 syntax; stopwords match case-insensitively inside the secret.
 struct Allowlist {
   std::string description;
+  std::string origin;  // the file that defined it, for messages
   AllowCondition condition = AllowCondition::kOr;
   RegexTarget regex_target = RegexTarget::kSecret;
   std::vector<std::string> regexes;
@@ -37,12 +38,20 @@ struct Rule {
   std::vector<std::string> examples;   // templates that must produce a finding
   std::vector<std::string> negatives;  // look-alike templates that must not
   std::string origin;                  // where the rule came from, for messages
+  bool skip_report = false;            // gitleaks: only a [[rules.required]] component, never reported
+  size_t required = 0;                 // gitleaks' [[rules.required]] entries (composite rules)
 };
 
 struct RuleConfig {
   std::string title;
   std::vector<Rule> rules;
   std::vector<Allowlist> allowlists;  // global
+  // Facts carried, not guessed: every file applied, in order ("<built-in rules>" first when the
+  // built-in set is part of it), and whether it is.
+  std::vector<std::string> sources;
+  bool includes_builtin = false;
+  // What a user should be told once (keys not applied, unknown disabled ids, …); the CLI prints them.
+  std::vector<std::string> notices;
 };
 
 }  // namespace leakgate

@@ -139,7 +139,12 @@ TEST_CASE("a broken rule is an error naming the rule and the file") {
   CHECK_THROWS_AS(parse_config("[[rules]]\nregex = 'x'\n", "t.toml"), Error);
   CHECK_THROWS_AS(parse_config("[[rules]]\nid = 'a'\n", "t.toml"), Error);
   CHECK_THROWS_AS(parse_config("title = \n", "t.toml"), Error);
-  CHECK_THROWS_AS(parse_config("[[rules]]\nid='a'\nregex='b'\n[[rules]]\nid='a'\nregex='c'\n", "t.toml"), Error);
+  // The same id twice: the later definition wins, as in gitleaks, and the user is told.
+  const auto twice = parse_config("[[rules]]\nid='a'\nregex='b'\n[[rules]]\nid='a'\nregex='c'\n", "t.toml");
+  REQUIRE(twice.rules.size() == 1);
+  CHECK(twice.rules[0].regex == "c");
+  REQUIRE(twice.notices.size() == 1);
+  CHECK(twice.notices[0].find("rule 'a' is defined twice") != std::string::npos);
 }
 
 TEST_CASE("[extend] useDefault adds to the built-in rules; disabledRules removes") {

@@ -325,19 +325,12 @@ std::optional<git_oid> resolve(git_repository* repo, const char* refname, Planne
   return std::nullopt;
 }
 
-// One end of a range. A CI job that checked out one commit (actions/checkout's default depth 1)
-// has no base commit: say that, and how to fetch it, instead of libgit2's "revspec not found".
 git_oid resolve_range_end(git_repository* repo, const std::string& name, const char* role, Planner& planner) {
   std::optional<git_oid> id;
   try {
     id = resolve(repo, name.c_str(), planner, false);
   } catch (const Error& e) {
-    if (git_repository_is_shallow(repo) == 1)
-      throw Error(std::string("the range's ") + role + " '" + name + "' is not in this shallow clone: fetch the history " +
-                  "the range needs (GitHub Actions: actions/checkout with fetch-depth: 0; GitLab CI: GIT_DEPTH: 0; " +
-                  "by hand: git fetch --deepen=N or git fetch --unshallow)");
-    throw Error(std::string("the range's ") + role + " '" + name + "' is not in this repository (" + e.what() +
-                "): fetch it first, e.g. git fetch origin " + name);
+    throw missing_range_end(repo, name, role, e.what());
   }
   if (!id) throw Error("'" + name + "' does not name a commit");
   return *id;
@@ -460,13 +453,9 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
   if (range) {
     std::vector<std::string> include = options.include, exclude = options.exclude;
     if (!options.range.empty()) {
-      const auto dots = options.range.find("..");
-      if (dots == std::string::npos || options.range.find("...") != std::string::npos)
-        throw Error("--range takes A..B, not '" + options.range + "'");
-      const std::string a = options.range.substr(0, dots), b = options.range.substr(dots + 2);
-      if (a.empty() || b.empty()) throw Error("--range takes A..B with both ends named, not '" + options.range + "'");
-      include.push_back(b);
-      exclude.push_back(a);
+      const RangeEnds ends = split_range(options.range);
+      include.push_back(ends.head);
+      exclude.push_back(ends.base);
     }
     const std::string what = options.range.empty() ? std::string("the pushed commits") : options.range;
     git_revwalk* walk_raw = nullptr;
@@ -531,6 +520,24 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
   for (const git_oid& id : topological_commits(repo, tips, planner)) add(id);
   if (stream) planner.flush(options.on_blobs);
   return planner.take();
+}
+
+RangeEnds split_range(const std::string& range) {
+  const auto dots = range.find("..");
+  if (dots == std::string::npos || range.find("...") != std::string::npos)
+    throw Error("--range takes A..B, not '" + range + "'");
+  RangeEnds ends{range.substr(0, dots), range.substr(dots + 2)};
+  if (ends.base.empty() || ends.head.empty()) throw Error("--range takes A..B with both ends named, not '" + range + "'");
+  return ends;
+}
+
+Error missing_range_end(git_repository* repo, const std::string& name, const char* role, const std::string& cause) {
+  if (git_repository_is_shallow(repo) == 1)
+    return Error(std::string("the range's ") + role + " '" + name + "' is not in this shallow clone: fetch the history " +
+                 "the range needs (GitHub Actions: actions/checkout with fetch-depth: 0; GitLab CI: GIT_DEPTH: 0; " +
+                 "by hand: git fetch --deepen=N or git fetch --unshallow)");
+  return Error(std::string("the range's ") + role + " '" + name + "' is not in this repository (" + cause +
+               "): fetch it first, e.g. git fetch origin " + name);
 }
 
 }  // namespace leakgate

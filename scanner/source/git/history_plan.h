@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "scanner/finding.h"
+#include "scanner/util/error.h"
 
 namespace leakgate {
 
@@ -64,5 +65,16 @@ HistoryPlan plan_tree_against(git_repository* repo, const git_tree* tree, const 
 
 // ISO 8601 with the committer's offset, e.g. 2024-05-01T10:00:00+02:00.
 std::string iso8601(const git_time& t);
+
+struct RangeEnds {
+  std::string base, head;
+};
+// "A..B" -> {A, B}; Error for anything else ("A...B", a missing end).
+RangeEnds split_range(const std::string& range);
+
+// The error for a range end (`role`: "base" or "head") that `repo` does not have. A CI job that
+// checked out one commit (actions/checkout's default depth 1) has no base commit: the message
+// says that, and how to fetch it, instead of libgit2's "revspec not found".
+Error missing_range_end(git_repository* repo, const std::string& name, const char* role, const std::string& cause);
 
 }  // namespace leakgate
