@@ -34,6 +34,7 @@ struct ScanOptions {
   bool verify = false;    // check found Anthropic keys against the API
   bool revoke = false;    // deactivate found Anthropic API keys of the admin key's organization
   bool dry_run = false;
+  bool revoke_unverified = false;  // act on the hint alone when a found key could not be verified
   std::string admin_key_file;
   std::string audit_log;
 };
@@ -46,7 +47,7 @@ std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const st
 
 // Applies .leakgateignore at `root` and --baseline, writes the report, prints the summary and the
 // per-stage stats, and returns the process exit code (CLI.md: 0 clean, 1/--exit-code findings,
-// 2 nothing found but some input unreadable).
+// 2 nothing found but some input unreadable, or --exit-code 0 and a revocation failed).
 int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result,
                 const std::filesystem::path& root, const std::string& command);
 
