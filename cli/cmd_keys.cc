@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <set>
@@ -29,6 +30,7 @@ struct KeysArgs {
   std::vector<std::string> hints;
   std::string report;
   bool dry_run = false;
+  bool revoke_unverified = false;
   // keys list / audit
   std::string status;
   std::string workspace;
@@ -49,29 +51,57 @@ std::string admin_key_or_fail(const KeysArgs& a) {
 
 std::string audit_path(const KeysArgs& a) { return a.audit_log.empty() ? default_audit_log() : a.audit_log; }
 
-int run_revoke(const KeysArgs& a) {
-  const std::string admin = admin_key_or_fail(a);
-  std::vector<RevokeTarget> targets;
+// What `revoke` was asked to act on. Hints (--hint, a report's redacted entries) are an
+// administrator's request and stay hint-only; a report's full keys can prove themselves, so they
+// must, exactly as in a scan: a report is as easy to write as a pull request.
+struct RevokeRequest {
+  std::vector<RevokeTarget> hints;
+  std::vector<Finding> full_keys;
+};
+
+RevokeRequest revoke_request(const KeysArgs& a) {
+  RevokeRequest req;
   std::set<std::string> seen;
-  auto add = [&](const std::string& value) {
-    // A full key (from an unredacted report) becomes its hint; a hint stays as it is.
-    std::string hint = value.find("...") != std::string::npos ? value : anthropic_hint(value);
-    if (hint.rfind("sk-ant-", 0) != 0) return;
-    if (seen.insert(hint).second) targets.push_back({hint, hint.rfind("sk-ant-admin", 0) == 0, std::nullopt});
+  auto add_hint = [&](const std::string& hint) {
+    if (hint.rfind("sk-ant-", 0) == 0 && seen.insert(hint).second)
+      req.hints.push_back({hint, hint.rfind("sk-ant-admin", 0) == 0, Proof::kHintOnly, std::nullopt, ""});
   };
-  for (const auto& h : a.hints) add(h);
+  for (const auto& h : a.hints) add_hint(h);
   if (!a.report.empty())
-    for (const Finding& f : read_json_report(a.report)) add(f.secret);
-  if (targets.empty()) throw Error("nothing to revoke: give --hint HINT or --report FILE naming Anthropic keys");
-  CurlTransport transport;
-  AnthropicApi api(transport, AnthropicApi::default_base_url());
-  RevokeOptions ro{a.dry_run, audit_path(a)};
-  const auto outcomes = revoke_targets(api, admin, targets, ro);
+    for (Finding& f : read_json_report(a.report)) {
+      // The shape decides, not the report's `redacted`: a full key is verified whatever it claims.
+      if (f.secret.find("...") != std::string::npos) add_hint(f.secret);
+      else if (!anthropic_hint(f.secret).empty()) req.full_keys.push_back(std::move(f));
+    }
+  if (req.hints.empty() && req.full_keys.empty())
+    throw Error("nothing to revoke: give --hint HINT or --report FILE naming Anthropic keys");
+  return req;
+}
+
+// A hint could be anyone's: before a change, show which key it picked and, on a terminal, ask.
+std::function<bool(const ApiKey&)> confirm_each(bool ask) {
+  return [ask](const ApiKey& k) {
+    std::cerr << "leakgate: " << k.partial_key_hint << " is " << printable(k.id) << " \"" << printable(k.name)
+              << "\", " << (k.workspace_id.empty() ? "default workspace" : "workspace " + printable(k.workspace_id))
+              << ", created " << printable(k.created_at) << '\n';
+    if (!ask) return true;
+    std::cerr << "Deactivate " << printable(k.id) << "? [y/N] ";
+    std::string answer;
+    if (!std::getline(std::cin, answer)) return false;
+    return answer == "y" || answer == "Y" || answer == "yes";
+  };
+}
+
+int print_revoke_outcomes(const KeysArgs& a, const std::vector<RevokeTarget>& targets,
+                          const std::vector<Revocation>& outcomes) {
+  static const std::set<std::string> unchanged{"not-found", "ambiguous", "not-ours", "not-live", "declined"};
   int rc = 0;
   nlohmann::json arr = nlohmann::json::array();
-  for (const auto& [hint, r] : outcomes) {
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const std::string& hint = targets[i].hint;
+    const Revocation& r = outcomes[i];
     if (r.status == "error") rc = 2;
-    else if ((r.status == "not-found" || r.status == "ambiguous" || r.status == "not-ours") && rc == 0) rc = 1;
+    else if (unchanged.count(r.status) && rc == 0) rc = 1;
     if (a.format == "json") {
       nlohmann::json j = {{"hint", hint}, {"status", r.status}, {"message", r.message}};
       j["key_id"] = r.key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.key_id);
@@ -80,12 +110,33 @@ int run_revoke(const KeysArgs& a) {
       continue;
     }
     std::cout << hint << "  " << r.status;
-    if (!r.key_id.empty()) std::cout << "  " << r.key_id;
-    for (const auto& c : r.candidates) std::cout << "  " << c;
+    if (!r.key_id.empty()) std::cout << "  " << printable(r.key_id);
+    if (!r.candidates.empty()) std::cout << "  candidates:";
+    for (const auto& c : r.candidates) std::cout << ' ' << printable(c);
     std::cout << "  " << printable(r.message) << '\n';
   }
   if (a.format == "json") std::cout << dump_json(arr, 2) << '\n';
   return rc;
+}
+
+int run_revoke(const KeysArgs& a) {
+  const std::string admin = admin_key_or_fail(a);
+  RevokeRequest req = revoke_request(a);
+  const bool terminal = isatty(STDIN_FILENO) && isatty(STDERR_FILENO);
+  if (!a.yes && !a.dry_run && !terminal)
+    throw Error("revoke changes keys: run it on a terminal to confirm each, or pass --yes (--dry-run shows what "
+                "would change)");
+  CurlTransport transport;
+  AnthropicApi api(transport, AnthropicApi::default_base_url());
+  std::vector<RevokeTarget> targets = std::move(req.hints);
+  const auto checks = verify_findings(api, req.full_keys);
+  for (RevokeTarget& t : targets_from_findings(req.full_keys, checks)) targets.push_back(std::move(t));
+  RevokeOptions ro;
+  ro.dry_run = a.dry_run;
+  ro.audit_log = audit_path(a);
+  ro.act_on_unverified = a.revoke_unverified;
+  ro.confirm = confirm_each(!a.yes);
+  return print_revoke_outcomes(a, targets, revoke_targets(api, admin, targets, ro));
 }
 
 // Days since an RFC 3339 timestamp (UTC assumed when there is no offset; precision: days).
@@ -193,10 +244,17 @@ void common(CLI::App* cmd, KeysArgs& a) {
 
 void add_keys_commands(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<KeysArgs>();
-  CLI::App* revoke = app.add_subcommand("revoke", "deactivate keys named by --hint HINT... or by a report (--report FILE)");
+  CLI::App* revoke = app.add_subcommand(
+      "revoke", "deactivate keys named by --hint HINT... or by a report (--report FILE), confirming each");
   revoke->add_option("--hint", a->hints, "a key's partial hint, as the Console shows it (sk-ant-api03-R2D...igAA)");
   revoke->add_option("--report", a->report, "a leakgate json/jsonl report (redacted is fine: the redaction is the hint)");
   revoke->add_flag("--dry-run", a->dry_run, "look up and report; change nothing");
+  revoke->add_flag("--yes", a->yes,
+                   "deactivate without asking (needed when stdin or stderr is not a terminal); each key is still "
+                   "shown first");
+  revoke->add_flag("--revoke-unverified", a->revoke_unverified,
+                   "a report's full keys: act on the hint alone when verification could not decide (never the "
+                   "default)");
   common(revoke, *a);
   revoke->callback([a, &exit_code] { exit_code = run_revoke(*a); });
 

@@ -14,8 +14,10 @@ const std::vector<ReferenceEntry>& exit_codes() {
       {"0", "Everything was scanned and no findings remain."},
       {"1", "Findings remain (or the status given with `--exit-code`)."},
       {"2", "A usage error; a broken rule or config file (the message names the file and the rule); a path that "
-            "does not exist; a repository that cannot be opened; `--revoke` without an admin key; an error talking "
-            "to the Admin API where it decides the outcome. Also when nothing was found but some input could not "
+            "does not exist; a repository that cannot be opened; `--revoke` without an admin key; `revoke` with no "
+            "terminal to confirm on and neither `--yes` nor `--dry-run`; an error talking to the Admin API where it "
+            "decides the outcome, and with `--exit-code 0` a revocation that failed (a found key that could not be "
+            "verified, for one). Also when nothing was found but some input could not "
             "be read: a gate must not pass what it did not see."},
   };
   return v;
@@ -80,7 +82,10 @@ const std::vector<ReferenceEntry>& report_fields() {
       {"commit_order", "git history scans: the commit's place in the walk, for merging shard reports."},
       {"verification", "With `--verify`: `status` (`live`, `dead`, `unknown`), `http_status`, `detail`."},
       {"revocation", "With `--revoke`: `status` (`deactivated`, `would-deactivate`, `already-inactive`, "
-                     "`not-found`, `ambiguous`, `not-ours`, `error`), `key_id`, `message`, `candidates`."},
+                     "`not-found`, `ambiguous`, `not-ours`, `not-live`, `error`), `key_id`, `message`, "
+                     "`candidates` (the keys sharing the hint: of `ambiguous`, and the active keys a `not-live` "
+                     "look-alike imitates). A found key is acted on only once it is verified live in the admin "
+                     "key's organization."},
       {"*_base64", "Beside `file`, `secret`, `author`, `email` and `message` when they are not valid UTF-8: "
                    "the exact bytes."},
   };

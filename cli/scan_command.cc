@@ -44,9 +44,11 @@ void add_scan_options(CLI::App& cmd, ScanOptions& o) {
   cmd.add_option("--block-size", o.block_size, "bytes per matching block (testing)")->group("");
   cmd.add_flag("--verify", o.verify, "check each found Anthropic key against the API (live / dead / unknown)");
   cmd.add_flag("--revoke", o.revoke,
-               "deactivate found Anthropic API keys of the admin key's organization (admin key from "
-               "ANTHROPIC_ADMIN_KEY, ANTHROPIC_ADMIN_API_KEY or --admin-key-file)");
+               "deactivate found Anthropic API keys once each verifies live in the admin key's organization "
+               "(admin key from ANTHROPIC_ADMIN_KEY, ANTHROPIC_ADMIN_API_KEY or --admin-key-file)");
   cmd.add_flag("--dry-run", o.dry_run, "with --revoke: look up and report, change nothing");
+  cmd.add_flag("--revoke-unverified", o.revoke_unverified,
+               "with --revoke: act on the hint alone when verification could not decide (never the default)");
   cmd.add_option("--admin-key-file", o.admin_key_file, "read the admin key from FILE (never pass it on the command line)");
   cmd.add_option("--audit-log", o.audit_log, "append every key change to FILE (JSON lines; default: ~/.local/state/leakgate/audit.jsonl)");
   cmd.add_option("--hook", o.hook, "report as a git hook: a blocking message on stderr (pre-commit, pre-push)")
@@ -98,42 +100,59 @@ void print_input_error(const InputError& e) {
 
 namespace {
 
-// --verify and --revoke on the findings that survived suppression.
+// Files each outcome under the findings of the key it belongs to.
+void attach_revocations(std::vector<Finding>& findings, const std::vector<RevokeTarget>& targets,
+                        const std::vector<Revocation>& outcomes) {
+  std::map<std::string, const Revocation*> by_key;
+  for (size_t i = 0; i < targets.size(); ++i) by_key[targets[i].secret_sha256] = &outcomes[i];
+  for (Finding& f : findings)
+    if (auto it = by_key.find(f.secret_sha256); it != by_key.end()) f.revocation = *it->second;
+}
+
+void print_revocations(const std::vector<RevokeTarget>& targets, const std::vector<Revocation>& outcomes) {
+  bool changed = false;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    const Revocation& r = outcomes[i];
+    std::cerr << "leakgate: " << targets[i].hint << ": " << r.status;
+    if (!r.key_id.empty()) std::cerr << " (" << r.key_id << ")";
+    if (!r.candidates.empty()) {
+      std::cerr << " candidates:";
+      for (const auto& c : r.candidates) std::cerr << ' ' << printable(c);
+    }
+    std::cerr << " - " << printable(r.message) << '\n';
+    changed |= r.status == "deactivated";
+  }
+  if (changed)
+    std::cerr << "leakgate: deactivated keys stop working at once. Still to do: create a replacement key in the "
+                 "Console, deploy it, remove the leaked key from the code and its history, and archive the old "
+                 "key after the grace period (leakgate keys archive ID).\n";
+}
+
+// --verify and --revoke on the findings that survived suppression. --revoke verifies as well:
+// a found key is deactivated only once it has proved itself live in our organization, because
+// its hint, all the Admin API can look up, is public (key_actions.h).
 void apply_key_actions(const ScanOptions& o, std::vector<Finding>& findings) {
   CurlTransport transport;
   AnthropicApi api(transport, AnthropicApi::default_base_url());
-  std::map<std::string, KeyCheck> checks;
-  if (o.verify) checks = verify_findings(api, findings);
+  const std::map<std::string, KeyCheck> checks = verify_findings(api, findings);
   if (!o.revoke) return;
-  const std::string admin_key = load_admin_key(o.admin_key_file);
   RevokeOptions ro;
   ro.dry_run = o.dry_run;
   ro.audit_log = o.audit_log.empty() ? default_audit_log() : o.audit_log;
-  const auto outcomes = revoke_targets(api, admin_key, targets_from_findings(findings, checks), ro);
-  bool changed = false;
-  for (Finding& f : findings) {
-    if (!is_anthropic_api_key(f.secret) && !is_anthropic_admin_key(f.secret)) continue;
-    auto it = outcomes.find(anthropic_hint(f.secret));
-    if (it != outcomes.end()) {
-      f.revocation = it->second;
-      changed |= it->second.status == "deactivated";
-    }
-  }
-  if (!o.quiet) {
-    for (const auto& [hint, r] : outcomes) {
-      std::cerr << "leakgate: " << hint << ": " << r.status;
-      if (!r.key_id.empty()) std::cerr << " (" << r.key_id << ")";
-      if (!r.candidates.empty()) {
-        std::cerr << " candidates:";
-        for (const auto& c : r.candidates) std::cerr << ' ' << c;
-      }
-      std::cerr << " - " << printable(r.message) << '\n';
-    }
-    if (changed)
-      std::cerr << "leakgate: deactivated keys stop working at once. Still to do: create a replacement key in the "
-                   "Console, deploy it, remove the leaked key from the code and its history, and archive the old "
-                   "key after the grace period (leakgate keys archive ID).\n";
-  }
+  ro.act_on_unverified = o.revoke_unverified;
+  const std::vector<RevokeTarget> targets = targets_from_findings(findings, checks);
+  const std::vector<Revocation> outcomes = revoke_targets(api, load_admin_key(o.admin_key_file), targets, ro);
+  attach_revocations(findings, targets, outcomes);
+  if (!o.quiet) print_revocations(targets, outcomes);
+}
+
+// Findings decide the exit code; with --exit-code 0 they pass, but a revocation that failed does
+// not: whoever asked for --revoke must learn that a key may still be live.
+int findings_exit_code(const ScanOptions& o, const std::vector<Finding>& findings) {
+  if (o.exit_code != 0) return o.exit_code;
+  for (const Finding& f : findings)
+    if (f.revocation && f.revocation->status == "error") return 2;
+  return 0;
 }
 
 // What a developer sees when a hook refuses: what was found, what to do, how to bypass knowingly.
@@ -174,7 +193,7 @@ int print_hook_block(const ScanOptions& o, const ScanResult& result) {
             << "  3. A false positive? Add `leakgate:allow` to the line, or the finding's fingerprint to .leakgateignore.\n"
             << "To " << (push ? "push" : "commit") << " anyway, knowingly: git " << (push ? "push" : "commit")
             << " --no-verify\n";
-  return o.exit_code;
+  return findings_exit_code(o, result.findings);
 }
 
 }  // namespace
@@ -233,7 +252,7 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
     std::fprintf(stderr, "leakgate stats: config=%s ignore=%s\n", printable(applied).c_str(),
                  ignore_source.empty() ? "(none)" : printable(ignore_source).c_str());
   }
-  if (!result.findings.empty()) return o.exit_code;
+  if (!result.findings.empty()) return findings_exit_code(o, result.findings);
   if (!result.errors.empty()) return 2;  // a gate must not pass what it did not see
   return 0;
 }

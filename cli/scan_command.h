@@ -38,6 +38,7 @@ struct ScanOptions {
   bool revoke = false;    // deactivate found Anthropic API keys of the admin key's organization
   bool dry_run = false;
   bool no_local_config = false;  // ignore .leakgate.toml and .leakgateignore in the scanned tree
+  bool revoke_unverified = false;  // act on the hint alone when a found key could not be verified
   std::string admin_key_file;
   std::string audit_log;
 };
@@ -55,7 +56,8 @@ std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const Co
 
 // Applies `local`'s .leakgateignore and --baseline, writes the report (with `notices`, which also
 // go to stderr), prints the summary and the per-stage stats, and returns the process exit code
-// (CLI.md: 0 clean, 1/--exit-code findings, 2 nothing found but some input unreadable).
+// (CLI.md: 0 clean, 1/--exit-code findings, 2 nothing found but some input unreadable, or
+// --exit-code 0 and a revocation failed).
 int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result, const ConfigFiles* local,
                 const std::string& command, const std::vector<std::string>& notices = {});
 

@@ -28,7 +28,11 @@ struct Verification {
 };
 
 struct Revocation {
-  std::string status;  // deactivated | would-deactivate | already-inactive | not-found | ambiguous | not-ours | error
+  // deactivated | would-deactivate | already-inactive | not-found | ambiguous (see candidates) |
+  // not-ours (live, another organization's) | not-live (a found key that does not authenticate;
+  // candidates: the active keys it imitates, left alone) | declined (not confirmed) | error
+  // (including a found key that could not be verified: nothing was changed)
+  std::string status;
   std::string key_id;
   std::string message;
   std::vector<std::string> candidates;

@@ -17,6 +17,7 @@
 #include "scanner/report/redact.h"
 #include "scanner/util/error.h"
 #include "scanner/util/input_file.h"
+#include "scanner/util/sha256.h"
 
 namespace leakgate {
 
@@ -27,7 +28,7 @@ std::map<std::string, KeyCheck> verify_findings(AnthropicApi& api, std::vector<F
   std::map<std::string, std::pair<std::string, bool>> distinct;  // sha → (secret, admin)
   for (const Finding& f : findings) {
     const bool api_key = is_anthropic_api_key(f.secret), admin = is_anthropic_admin_key(f.secret);
-    if (api_key || admin) distinct.emplace(f.secret_sha256, std::make_pair(f.secret, admin));
+    if (api_key || admin) distinct.emplace(sha256_hex(f.secret), std::make_pair(f.secret, admin));
   }
   std::map<std::string, KeyCheck> checks;
   constexpr size_t kConcurrent = 4;  // a small cap: be gentle with the API
@@ -44,9 +45,9 @@ std::map<std::string, KeyCheck> verify_findings(AnthropicApi& api, std::vector<F
     for (auto& [sha, fut] : batch) checks[sha] = fut.get();
   }
   for (Finding& f : findings) {
-    auto c = checks.find(f.secret_sha256);
-    if (c == checks.end()) continue;
-    f.verification = Verification{c->second.status, c->second.http_status, c->second.detail};
+    if (!is_anthropic_api_key(f.secret) && !is_anthropic_admin_key(f.secret)) continue;
+    const KeyCheck& c = checks.at(sha256_hex(f.secret));
+    f.verification = Verification{c.status, c.http_status, c.detail};
   }
   return checks;
 }
@@ -58,101 +59,164 @@ std::vector<RevokeTarget> targets_from_findings(const std::vector<Finding>& find
   for (const Finding& f : findings) {
     const bool api_key = is_anthropic_api_key(f.secret), admin = is_anthropic_admin_key(f.secret);
     if (!api_key && !admin) continue;
-    const std::string hint = anthropic_hint(f.secret);
-    if (hint.empty() || !seen.insert(hint).second) continue;
-    RevokeTarget t{hint, admin, std::nullopt};
-    if (auto c = checks.find(f.secret_sha256); c != checks.end()) t.check = c->second;
+    // One target per distinct key, not per hint: a forgery and the real key share a hint, and
+    // each must answer for itself.
+    const std::string hint = anthropic_hint(f.secret), sha = sha256_hex(f.secret);
+    if (hint.empty() || !seen.insert(sha).second) continue;
+    RevokeTarget t{hint, admin, Proof::kMustVerify, std::nullopt, sha};
+    if (auto c = checks.find(sha); c != checks.end()) t.check = c->second;
     out.push_back(std::move(t));
   }
   return out;
 }
 
-std::map<std::string, Revocation> revoke_targets(AnthropicApi& api, const std::string& admin_key,
-                                                 const std::vector<RevokeTarget>& targets, const RevokeOptions& o) {
-  std::map<std::string, Revocation> out;
-  std::optional<std::vector<ApiKey>> keys;
-  std::optional<std::string> org;
-  std::string list_error;
-  for (const RevokeTarget& t : targets) {
-    Revocation r;
-    if (t.admin_key || t.hint.rfind("sk-ant-admin", 0) == 0) {
-      r.status = "error";
-      r.message = "admin keys cannot be deactivated through the API: revoke it now in the Console "
-                  "(Settings > Admin keys) and create a new one";
-      out[t.hint] = r;
-      continue;
-    }
+namespace {
+
+Revocation outcome(std::string status, std::string message, std::string key_id = {}) {
+  return Revocation{std::move(status), std::move(key_id), std::move(message), {}};
+}
+
+// Why a check did not decide whether the key is ours.
+std::string undecided_reason(const std::optional<KeyCheck>& c) {
+  if (!c) return "it was not checked";
+  if (c->status == "live") return "it is live, but the response names no organization";
+  return c->detail.empty() ? "HTTP " + std::to_string(c->http_status) : c->detail;
+}
+
+// One run of the flow: the organization and its key list are each fetched at most once.
+class RevokeRun {
+ public:
+  RevokeRun(AnthropicApi& api, const std::string& admin_key, const RevokeOptions& o)
+      : api_(api), admin_key_(admin_key), o_(o) {}
+
+  Revocation revoke(const RevokeTarget& t) {
+    if (t.admin_key || t.hint.rfind("sk-ant-admin", 0) == 0)
+      return outcome("error", "admin keys cannot be deactivated through the API: revoke it now in the Console "
+                              "(Settings > Admin keys) and create a new one");
     try {
-      // A key verified live tells which organization owns it: act only on our own.
-      if (t.check && t.check->status == "live" && !t.check->organization_id.empty()) {
-        if (!org) org = api.organization_id(admin_key);
-        if (*org != t.check->organization_id) {
-          r.status = "not-ours";
-          r.message = "the key is live but belongs to another organization; its owner must revoke it";
-          out[t.hint] = r;
-          continue;
-        }
-      }
-      if (!keys) keys = api.list_keys(admin_key);  // every page, once per run
-      std::vector<const ApiKey*> matches;
-      for (const ApiKey& k : *keys)
-        if (k.partial_key_hint == t.hint) matches.push_back(&k);
-      if (matches.empty()) {
-        r.status = "not-found";
-        r.message = "no key of this organization has this hint";
-      } else if (matches.size() > 1) {
-        r.status = "ambiguous";
-        r.message = std::to_string(matches.size()) + " keys share this hint; nothing was changed";
-        for (const ApiKey* k : matches) r.candidates.push_back(k->id);
-      } else if (matches[0]->status != "active") {
-        r.status = "already-inactive";
-        r.key_id = matches[0]->id;
-        r.message = "the key is " + matches[0]->status;
-      } else if (o.dry_run) {
-        r.status = "would-deactivate";
-        r.key_id = matches[0]->id;
-        r.message = "dry run: nothing was changed";
-      } else {
-        const ApiKey& k = *matches[0];
-        // No change without its audit record: the log must open before the key is touched.
-        if (!o.audit_log.empty()) {
-          try {
-            open_audit_log(o.audit_log);
-          } catch (const Error& e) {
-            r.status = "error";
-            r.key_id = k.id;
-            r.message = std::string("not deactivated: ") + e.what();
-            out[t.hint] = r;
-            continue;
-          }
-        }
-        std::string request_id;
-        api.set_status(admin_key, k.id, "inactive", &request_id);
-        const ApiKey after = api.get_key(admin_key, k.id);  // read back: trust, but verify
-        if (after.status == "inactive") {
-          r.status = "deactivated";
-          r.key_id = k.id;
-          r.message = "deactivated; create a replacement key in the Console, deploy it, and archive this one "
-                      "after the grace period";
-          if (!o.audit_log.empty()) {
-            try {
-              append_audit(o.audit_log, "deactivate", k.id, t.hint, "active", "inactive", request_id);
-            } catch (const Error& e) {
-              r.message += std::string(" (the change is made, but its audit record is not: ") + e.what() + ")";
-            }
-          }
-        } else {
-          r.status = "error";
-          r.key_id = k.id;
-          r.message = "the API accepted the change but the key reads back as " + after.status;
-        }
-      }
+      return t.proof == Proof::kHintOnly ? by_hint(t.hint) : after_proof(t);
     } catch (const ApiFailure& e) {
-      r.status = "error";
-      r.message = e.error.describe();
+      return outcome("error", e.error.describe());
     }
-    out[t.hint] = r;
   }
+
+ private:
+  // A found key earns the hint lookup only by proving itself: live, and named as ours by the API.
+  Revocation after_proof(const RevokeTarget& t) {
+    const std::optional<KeyCheck>& c = t.check;
+    if (c && c->status == "dead") return not_live(t.hint);
+    if (!c || c->status != "live" || c->organization_id.empty()) return undecided(t.hint, undecided_reason(c));
+    if (c->organization_id != organization())
+      return outcome("not-ours", "the key is live but belongs to another organization; its owner must revoke it");
+    return by_hint(t.hint);
+  }
+
+  // A string that does not authenticate says nothing about the real key with its hint: it may be
+  // a forgery written from that public hint. Name the real key, so someone looks at who wrote it.
+  Revocation not_live(const std::string& hint) {
+    Revocation r = outcome("not-live", "does not authenticate; a key with the same hint, if any, was left alone");
+    std::vector<ApiKey*> active;
+    try {
+      active = with_hint(hint, /*active_only=*/true);
+    } catch (const ApiFailure& e) {
+      r.message += " (the organization's keys could not be listed to look for it: " + e.error.describe() + ")";
+      return r;
+    }
+    if (active.empty()) return r;
+    std::string named;
+    for (const ApiKey* k : active) {
+      named += (named.empty() ? "" : ", ") + k->id + " (" + k->name + ")";
+      r.candidates.push_back(k->id);
+    }
+    r.message = "a look-alike of a real key: " +
+                (active.size() == 1 ? "the active key " + named + " has the same hint and was left alone"
+                                    : "the active keys " + named + " have the same hint and were left alone");
+    return r;
+  }
+
+  // Verification could not decide: nothing changes, unless the caller chose to trust the hint.
+  Revocation undecided(const std::string& hint, const std::string& why) {
+    if (!o_.act_on_unverified)
+      return outcome("error", "could not verify the key (" + why +
+                                  "): nothing was changed; --revoke-unverified acts on the hint alone");
+    Revocation r = by_hint(hint);
+    r.message = "acted on the hint alone (could not verify the key: " + why + "): " + r.message;
+    return r;
+  }
+
+  // The organization's keys with this hint: only a unique active one is ever acted on.
+  Revocation by_hint(const std::string& hint) {
+    const std::vector<ApiKey*> matches = with_hint(hint, /*active_only=*/false);
+    if (matches.empty()) return outcome("not-found", "no key of this organization has this hint");
+    if (matches.size() > 1) {
+      Revocation r = outcome("ambiguous", std::to_string(matches.size()) + " keys share this hint; nothing was changed");
+      for (const ApiKey* k : matches) r.candidates.push_back(k->id);
+      return r;
+    }
+    ApiKey& k = *matches[0];
+    if (k.status != "active") return outcome("already-inactive", "the key is " + k.status, k.id);
+    if (o_.dry_run) return outcome("would-deactivate", "dry run: nothing was changed", k.id);
+    if (o_.confirm && !o_.confirm(k)) return outcome("declined", "not confirmed: nothing was changed", k.id);
+    return deactivate(k, hint);
+  }
+
+  Revocation deactivate(ApiKey& k, const std::string& hint) {
+    // No change without its audit record: the log must open before the key is touched.
+    if (!o_.audit_log.empty()) {
+      try {
+        open_audit_log(o_.audit_log);
+      } catch (const Error& e) {
+        return outcome("error", std::string("not deactivated: ") + e.what(), k.id);
+      }
+    }
+    std::string request_id;
+    api_.set_status(admin_key_, k.id, "inactive", &request_id);
+    const ApiKey after = api_.get_key(admin_key_, k.id);  // read back: trust, but verify
+    if (after.status != "inactive")
+      return outcome("error", "the API accepted the change but the key reads back as " + after.status, k.id);
+    k.status = after.status;  // later targets of this run see the key as it is now
+    Revocation r = outcome("deactivated",
+                           "deactivated; create a replacement key in the Console, deploy it, and archive this one "
+                           "after the grace period",
+                           k.id);
+    if (!o_.audit_log.empty()) {
+      try {
+        append_audit(o_.audit_log, "deactivate", k.id, hint, "active", "inactive", request_id);
+      } catch (const Error& e) {
+        r.message += std::string(" (the change is made, but its audit record is not: ") + e.what() + ")";
+      }
+    }
+    return r;
+  }
+
+  const std::string& organization() {
+    if (!org_) org_ = api_.organization_id(admin_key_);
+    return *org_;
+  }
+
+  std::vector<ApiKey*> with_hint(const std::string& hint, bool active_only) {
+    if (!keys_) keys_ = api_.list_keys(admin_key_);  // every page, once per run
+    std::vector<ApiKey*> out;
+    for (ApiKey& k : *keys_)
+      if (k.partial_key_hint == hint && (!active_only || k.status == "active")) out.push_back(&k);
+    return out;
+  }
+
+  AnthropicApi& api_;
+  const std::string& admin_key_;
+  const RevokeOptions& o_;
+  std::optional<std::string> org_;
+  std::optional<std::vector<ApiKey>> keys_;
+};
+
+}  // namespace
+
+std::vector<Revocation> revoke_targets(AnthropicApi& api, const std::string& admin_key,
+                                       const std::vector<RevokeTarget>& targets, const RevokeOptions& o) {
+  RevokeRun run(api, admin_key, o);
+  std::vector<Revocation> out;
+  out.reserve(targets.size());
+  for (const RevokeTarget& t : targets) out.push_back(run.revoke(t));
   return out;
 }
 

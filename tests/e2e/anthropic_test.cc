@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <functional>
 
 #include <nlohmann/json.hpp>
 
@@ -31,8 +32,10 @@ struct World {
     if (with_admin) e["ANTHROPIC_ADMIN_KEY"] = admin;
     return e;
   }
-  // A key of this organization; `secret` is what the scan will find.
-  std::string add(const std::string& id, const std::string& status = "active", std::string secret = "") {
+  // A key of this organization; `secret` is what the scan will find. `tweak` changes the key
+  // before the emulator gets it (how /v1/models answers for it, its workspace).
+  std::string add(const std::string& id, const std::string& status = "active", std::string secret = "",
+                  const std::function<void(AdminApiEmulator::Key&)>& tweak = {}) {
     if (secret.empty()) secret = g.anthropic_api();
     AdminApiEmulator::Key k;
     k.id = id;
@@ -40,8 +43,21 @@ struct World {
     k.status = status;
     k.hint = leakgate::anthropic_hint(secret);
     k.secret = secret;
+    if (tweak) tweak(k);
     api.add_key(k);
     return secret;
+  }
+  std::string add(const std::string& id, const std::function<void(AdminApiEmulator::Key&)>& tweak) {
+    return add(id, "active", "", tweak);
+  }
+  // What anyone who has seen `real`'s hint can write: the same prefix, first 3 and last 4
+  // characters, any middle. The emulator does not know it, so it never authenticates.
+  std::string forge(const std::string& real) {
+    const size_t head = leakgate::anthropic_hint(real).find("...");
+    std::string forged = real.substr(0, head) + g.random("b64url", real.size() - head - 4) + real.substr(real.size() - 4);
+    REQUIRE(forged != real);
+    REQUIRE(leakgate::anthropic_hint(forged) == leakgate::anthropic_hint(real));
+    return forged;
   }
   lgtest::RunResult scan(const std::string& text, std::vector<std::string> extra) {
     std::vector<std::string> args{"stdin", "--format", "json", "--audit-log", audit};
@@ -112,12 +128,14 @@ TEST_CASE("revoke: the unique active match is deactivated, read back, and logged
   CHECK(line["hint"] == leakgate::anthropic_hint(k));
   CHECK_FALSE(line["request_id"].get<std::string>().empty());
   w.no_secret_anywhere(r, {k});
-  // The found key went only to /v1/models (not at all, here: no --verify); the admin endpoints
-  // saw the admin key and the hint, never the found key.
-  for (const auto& l : w.api.log()) CHECK(l.find(k) == std::string::npos);
+  // --revoke verified the key first, even without --verify: the found key went to /v1/models
+  // once, and only there; the admin endpoints saw the admin key and the hint, never the found key.
+  CHECK(w.api.requests("GET", "/v1/models") == 1);
+  for (const auto& l : w.api.log())
+    if (l.rfind("GET /v1/models", 0) != 0) CHECK(l.find(k) == std::string::npos);
 }
 
-TEST_CASE("revoke outcomes: would-deactivate, already-inactive, not-found, ambiguous, not-ours, admin key") {
+TEST_CASE("revoke outcomes: would-deactivate, not-live, ambiguous, not-ours, admin key; by hint already-inactive, not-found") {
   World w;
   const std::string dry = w.add("apikey_01dry");
   const std::string inactive = w.add("apikey_01inactive", "inactive");
@@ -149,8 +167,12 @@ TEST_CASE("revoke outcomes: would-deactivate, already-inactive, not-found, ambig
   const std::string text = "a=" + inactive + "\nb=" + unknown + "\nc=" + shared + "\nd=" + foreign + "\ne=" + admin_found + "\n";
   auto r = w.scan(text, {"--revoke", "--verify"});
   INFO(r.err);
-  CHECK(w.revocation(r, inactive)["status"] == "already-inactive");
-  CHECK(w.revocation(r, unknown)["status"] == "not-found");
+  // A found key that does not authenticate changes nothing, whatever the organization holds.
+  CHECK(w.revocation(r, inactive)["status"] == "not-live");
+  const json stranger = w.revocation(r, unknown);
+  CHECK(stranger["status"] == "not-live");
+  CHECK(stranger["message"] == "does not authenticate; a key with the same hint, if any, was left alone");
+  CHECK_FALSE(stranger.contains("candidates"));
   const json amb = w.revocation(r, shared);
   CHECK(amb["status"] == "ambiguous");
   CHECK(amb["candidates"] == json::array({"apikey_01sharedA", "apikey_01sharedB"}));
@@ -162,6 +184,19 @@ TEST_CASE("revoke outcomes: would-deactivate, already-inactive, not-found, ambig
   CHECK(w.api.key("apikey_01sharedA").status == "active");
   CHECK(w.api.key("apikey_01foreignlookalike").status == "active");
   w.no_secret_anywhere(r, {inactive, unknown, shared, foreign, admin_found});
+
+  // Named by hint, by an administrator: those two are looked up, not verified.
+  auto h = run_leakgate({"revoke", "--hint", leakgate::anthropic_hint(inactive), "--hint",
+                         leakgate::anthropic_hint(unknown), "--yes", "-f", "json", "--audit-log", w.audit},
+                        "", {}, w.env());
+  INFO(h.err);
+  CHECK(h.exit_code == 1);
+  const json out = json::parse(h.out);
+  REQUIRE(out.size() == 2);
+  CHECK(out[0]["status"] == "already-inactive");
+  CHECK(out[0]["key_id"] == "apikey_01inactive");
+  CHECK(out[1]["status"] == "not-found");
+  CHECK(w.api.requests("POST", "/") == 0);
 }
 
 TEST_CASE("revoke without an admin key fails before scanning, naming where the key comes from") {
@@ -243,11 +278,12 @@ TEST_CASE("leakgate revoke by hint and from a redacted report") {
                           "", {}, w.env());
   CHECK(dry.exit_code == 0);
   CHECK(dry.out.find("would-deactivate") != std::string::npos);
-  auto real = run_leakgate({"revoke", "--hint", leakgate::anthropic_hint(k), "-f", "json", "--audit-log", w.audit}, "", {},
-                           w.env());
+  auto real = run_leakgate({"revoke", "--hint", leakgate::anthropic_hint(k), "--yes", "-f", "json", "--audit-log", w.audit},
+                           "", {}, w.env());
   CHECK(real.exit_code == 0);
   CHECK(json::parse(real.out)[0]["status"] == "deactivated");
-  auto missing = run_leakgate({"revoke", "--hint", "sk-ant-api03-abc...wxAA", "--audit-log", w.audit}, "", {}, w.env());
+  auto missing =
+      run_leakgate({"revoke", "--hint", "sk-ant-api03-abc...wxAA", "--yes", "--audit-log", w.audit}, "", {}, w.env());
   CHECK(missing.exit_code == 1);
   CHECK(missing.out.find("not-found") != std::string::npos);
   w.no_secret_anywhere(real, {k});
@@ -255,11 +291,15 @@ TEST_CASE("leakgate revoke by hint and from a redacted report") {
 
 TEST_CASE("keys list, audit (dates pinned), deactivate and archive") {
   World w;
-  AdminApiEmulator::Key old_active{"apikey_01old", "old", "active", "sk-ant-api03-aaa...aaAA", "2024-01-01T00:00:00Z", "", "", "", ""};
-  AdminApiEmulator::Key fresh{"apikey_01fresh", "fresh", "active", "sk-ant-api03-bbb...bbAA", "2024-05-25T00:00:00Z",
-                              "2025-01-01T00:00:00Z", "wrkspc_01A", "", ""};
-  AdminApiEmulator::Key stale_inactive{"apikey_01stale", "stale", "inactive", "sk-ant-api03-ccc...ccAA", "2024-05-01T00:00:00Z", "2025-01-01T00:00:00Z", "", "", ""};
-  AdminApiEmulator::Key new_inactive{"apikey_01recent", "recent", "inactive", "sk-ant-api03-ddd...ddAA", "2024-05-28T00:00:00Z", "2025-01-01T00:00:00Z", "", "", ""};
+  using Key = AdminApiEmulator::Key;
+  Key old_active{.id = "apikey_01old", .name = "old", .status = "active", .hint = "sk-ant-api03-aaa...aaAA",
+                 .created_at = "2024-01-01T00:00:00Z"};
+  Key fresh{.id = "apikey_01fresh", .name = "fresh", .status = "active", .hint = "sk-ant-api03-bbb...bbAA",
+            .created_at = "2024-05-25T00:00:00Z", .expires_at = "2025-01-01T00:00:00Z", .workspace = "wrkspc_01A"};
+  Key stale_inactive{.id = "apikey_01stale", .name = "stale", .status = "inactive", .hint = "sk-ant-api03-ccc...ccAA",
+                     .created_at = "2024-05-01T00:00:00Z", .expires_at = "2025-01-01T00:00:00Z"};
+  Key new_inactive{.id = "apikey_01recent", .name = "recent", .status = "inactive", .hint = "sk-ant-api03-ddd...ddAA",
+                   .created_at = "2024-05-28T00:00:00Z", .expires_at = "2025-01-01T00:00:00Z"};
   for (auto& k : {old_active, fresh, stale_inactive, new_inactive}) w.api.add_key(k);
   auto env = w.env();
   env["LEAKGATE_NOW"] = "2024-06-01T00:00:00";
@@ -392,8 +432,8 @@ TEST_CASE("an audit log that cannot be written: no key changes, every target get
   // The log's directory is a regular file: neither the directory nor the log can be created.
   w.dir.write("not-a-dir", "x");
   const std::string bad = (w.dir.path() / "not-a-dir" / "audit.jsonl").string();
-  auto r = run_leakgate({"revoke", "--hint", leakgate::anthropic_hint(a), "--hint", leakgate::anthropic_hint(b), "-f",
-                         "json", "--audit-log", bad},
+  auto r = run_leakgate({"revoke", "--hint", leakgate::anthropic_hint(a), "--hint", leakgate::anthropic_hint(b), "--yes",
+                         "-f", "json", "--audit-log", bad},
                         "", {}, w.env());
   INFO(r.err);
   CHECK(r.exit_code == 2);
@@ -412,4 +452,225 @@ TEST_CASE("an audit log that cannot be written: no key changes, every target get
   CHECK(set.err.find("cannot write the audit log") != std::string::npos);
   CHECK(w.api.key("apikey_01first").status == "active");
   CHECK(w.api.requests("POST", "/v1/organizations/api_keys/apikey_01first") == 0);
+}
+
+// The hole this guards: a key's hint is public (the Console shows it to every member, redacted
+// reports print it), so anyone can write a key-shaped string with a production key's hint and put
+// it in a pull request. A --revoke scan must not take it for the production key.
+TEST_CASE("a forged look-alike of a real active key: not-live, the real key left alone and named") {
+  World w;
+  const std::string real = w.add("apikey_01production");
+  const std::string forged = w.forge(real);
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{"--revoke"}, {"--revoke", "--revoke-unverified"}}) {
+    auto r = w.scan("ANTHROPIC_API_KEY=" + forged + "\n", extra);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);  // still a finding
+    const json rev = w.revocation(r, forged);
+    CHECK(rev["status"] == "not-live");
+    CHECK(rev["key_id"].is_null());
+    CHECK(rev["candidates"] == json::array({"apikey_01production"}));
+    CHECK(rev["message"] ==
+          "a look-alike of a real key: the active key apikey_01production (key apikey_01production) has the same "
+          "hint and was left alone");
+    CHECK(json::parse(r.out)[0]["verification"]["status"] == "dead");  // --revoke verified it
+    CHECK(r.err.find(": not-live candidates: apikey_01production - a look-alike") != std::string::npos);
+    CHECK(r.err.find("stop working") == std::string::npos);
+    w.no_secret_anywhere(r, {forged, real});
+  }
+  CHECK(w.api.key("apikey_01production").status == "active");
+  CHECK(w.api.requests("POST", "/") == 0);
+  CHECK_FALSE(std::filesystem::exists(w.audit));  // no audit record: nothing changed
+}
+
+TEST_CASE("dead found keys change nothing: 401 and 404, with or without --revoke-unverified") {
+  World w;
+  const std::string disabled = w.add("apikey_01disabled", [](AdminApiEmulator::Key& k) { k.models_status = 404; });
+  const std::string stranger = w.g.anthropic_api();  // no key of the organization has its hint
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{"--revoke"}, {"--revoke", "--revoke-unverified"}}) {
+    auto r = w.scan("a=" + disabled + "\nb=" + stranger + "\n", extra);
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(w.revocation(r, disabled)["status"] == "not-live");
+    CHECK(w.revocation(r, disabled)["candidates"] == json::array({"apikey_01disabled"}));
+    CHECK(w.revocation(r, stranger)["status"] == "not-live");
+    CHECK(w.revocation(r, stranger)["message"] ==
+          "does not authenticate; a key with the same hint, if any, was left alone");
+  }
+  CHECK(w.api.key("apikey_01disabled").status == "active");
+  CHECK(w.api.requests("POST", "/") == 0);
+  // not-live is no failure of the revocation: --exit-code 0 passes.
+  CHECK(w.scan("b=" + stranger + "\n", {"--revoke", "--exit-code", "0"}).exit_code == 0);
+}
+
+TEST_CASE("a live key whose response names no organization is not proven") {
+  World w;
+  const std::string k = w.add("apikey_01noorg", [](AdminApiEmulator::Key& key) { key.org_header = false; });
+  auto r = w.scan("k=" + k + "\n", {"--revoke"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  const json rev = w.revocation(r, k);
+  CHECK(rev["status"] == "error");
+  CHECK(rev["message"] ==
+        "could not verify the key (it is live, but the response names no organization): nothing was changed; "
+        "--revoke-unverified acts on the hint alone");
+  CHECK(w.api.key("apikey_01noorg").status == "active");
+  CHECK(w.api.requests("POST", "/") == 0);
+  // Opting in acts on the hint, and says so.
+  auto u = w.scan("k=" + k + "\n", {"--revoke", "--revoke-unverified"});
+  const json acted = w.revocation(u, k);
+  CHECK(acted["status"] == "deactivated");
+  CHECK(acted["message"].get<std::string>().rfind(
+            "acted on the hint alone (could not verify the key: it is live, but the response names no organization): "
+            "deactivated",
+            0) == 0);
+  CHECK(w.api.key("apikey_01noorg").status == "inactive");
+}
+
+TEST_CASE("a key that cannot be verified (503 past the retries, dropped connections) changes nothing") {
+  World w;
+  const std::string busy = w.add("apikey_01busy", [](AdminApiEmulator::Key& k) { k.models_status = 503; });
+  auto r = w.scan("k=" + busy + "\n", {"--revoke"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);  // the finding decides the exit code
+  const json rev = w.revocation(r, busy);
+  CHECK(rev["status"] == "error");
+  const std::string msg = rev["message"];
+  CHECK(msg.rfind("could not verify the key (HTTP 503 api_error", 0) == 0);
+  CHECK(msg.find("): nothing was changed; --revoke-unverified acts on the hint alone") != std::string::npos);
+  CHECK(w.api.requests("GET", "/v1/models") == 4);  // retried to the budget
+  CHECK(w.api.requests("GET", "/v1/organizations/api_keys") == 0);  // no lookup for an unproven key
+  // With --exit-code 0 the findings pass, the failed revocation does not.
+  CHECK(w.scan("k=" + busy + "\n", {"--revoke", "--exit-code", "0"}).exit_code == 2);
+  CHECK(w.api.key("apikey_01busy").status == "active");
+
+  const std::string dropped = w.add("apikey_01dropped");
+  w.api.inject(Fault::kDrop, "/v1/models", 4);
+  auto d = w.scan("k=" + dropped + "\n", {"--revoke", "--exit-code", "0"});
+  CHECK(d.exit_code == 2);
+  CHECK(w.revocation(d, dropped)["status"] == "error");
+  CHECK(w.revocation(d, dropped)["message"].get<std::string>().find("could not verify the key (connection_error") == 0);
+  CHECK(w.api.key("apikey_01dropped").status == "active");
+  CHECK(w.api.requests("POST", "/") == 0);
+
+  // --revoke-unverified: the old hint-only path, named as such.
+  for (const auto& [secret, id] : {std::pair{busy, "apikey_01busy"}, {dropped, "apikey_01dropped"}}) {
+    if (secret == dropped) w.api.inject(Fault::kDrop, "/v1/models", 4);
+    auto u = w.scan("k=" + secret + "\n", {"--revoke", "--revoke-unverified"});
+    INFO(u.err);
+    const json acted = w.revocation(u, secret);
+    CHECK(acted["status"] == "deactivated");
+    CHECK(acted["message"].get<std::string>().rfind("acted on the hint alone (could not verify the key: ", 0) == 0);
+    CHECK(w.api.key(id).status == "inactive");
+  }
+}
+
+TEST_CASE("revoke --hint off a terminal needs --yes; --dry-run does not; the candidate is shown first") {
+  World w;
+  const std::string k = w.add("apikey_01byhand", [](AdminApiEmulator::Key& key) { key.workspace = "wrkspc_01X"; });
+  const std::string d = w.add("apikey_01default");
+  const std::string hint = leakgate::anthropic_hint(k), hint_d = leakgate::anthropic_hint(d);
+  auto refused = run_leakgate({"revoke", "--hint", hint, "--audit-log", w.audit}, "", {}, w.env());
+  CHECK(refused.exit_code == 2);
+  CHECK(refused.err.find("revoke changes keys: run it on a terminal to confirm each, or pass --yes (--dry-run shows "
+                         "what would change)") != std::string::npos);
+  CHECK(w.api.log().empty());  // refused before any request
+  auto dry = run_leakgate({"revoke", "--hint", hint, "--dry-run", "-f", "json", "--audit-log", w.audit}, "", {}, w.env());
+  CHECK(dry.exit_code == 0);
+  CHECK(json::parse(dry.out)[0]["status"] == "would-deactivate");
+  CHECK(w.api.key("apikey_01byhand").status == "active");
+  CHECK(w.api.requests("POST", "/") == 0);
+  auto yes = run_leakgate({"revoke", "--hint", hint, "--hint", hint_d, "--yes", "--audit-log", w.audit}, "", {}, w.env());
+  INFO(yes.err);
+  CHECK(yes.exit_code == 0);
+  CHECK(yes.err.find(hint + " is apikey_01byhand \"key apikey_01byhand\", workspace wrkspc_01X, created "
+                            "2024-01-01T00:00:00Z") != std::string::npos);
+  CHECK(yes.err.find(hint_d + " is apikey_01default \"key apikey_01default\", default workspace, created ") !=
+        std::string::npos);
+  CHECK(yes.err.find("[y/N]") == std::string::npos);  // --yes: shown, not asked
+  CHECK(yes.out.find(hint + "  deactivated  apikey_01byhand") != std::string::npos);
+  CHECK(w.api.key("apikey_01byhand").status == "inactive");
+  CHECK(w.api.key("apikey_01default").status == "inactive");
+}
+
+TEST_CASE("revoke on a terminal asks for each key; a declined key is left alone") {
+  World w;
+  const std::string a = w.add("apikey_01askfirst"), b = w.add("apikey_01asksecond");
+  if (lgtest::run_command({"script", "--version"}).exit_code != 0) {
+    WARN("script(1) is not installed: the terminal prompt is not tested");
+    return;
+  }
+  // script(1) gives leakgate a terminal as stdin and stderr; the answers are typed into it.
+  const std::string cmd = std::string(LEAKGATE_BINARY) + " revoke --hint '" + leakgate::anthropic_hint(a) +
+                          "' --hint '" + leakgate::anthropic_hint(b) + "' --audit-log '" + w.audit + "'";
+  auto r = lgtest::run_command({"script", "-qec", cmd, "/dev/null"}, "n\ny\n", {}, w.env());
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);  // one key was not deactivated
+  CHECK(r.out.find("Deactivate apikey_01askfirst? [y/N]") != std::string::npos);
+  CHECK(r.out.find("Deactivate apikey_01asksecond? [y/N]") != std::string::npos);
+  CHECK(r.out.find("declined  apikey_01askfirst  not confirmed: nothing was changed") != std::string::npos);
+  CHECK(r.out.find("deactivated  apikey_01asksecond") != std::string::npos);
+  CHECK(w.api.key("apikey_01askfirst").status == "active");
+  CHECK(w.api.key("apikey_01asksecond").status == "inactive");
+  CHECK(w.api.requests("POST", "/v1/organizations/api_keys/apikey_01askfirst") == 0);
+}
+
+TEST_CASE("revoke --report: an unredacted report's keys must prove themselves; its hints need not") {
+  World w;
+  const std::string real = w.add("apikey_01reported");
+  const std::string forged = w.forge(real);
+  const auto report = (w.dir.path() / "full.json").string();
+  REQUIRE(w.scan("k=" + forged + "\n", {"--no-redact", "-o", report}).exit_code == 1);
+  REQUIRE(lgtest::read_file(report).find(forged) != std::string::npos);
+  for (const std::vector<std::string>& extra : {std::vector<std::string>{}, {"--revoke-unverified"}}) {
+    std::vector<std::string> args{"revoke", "--report", report, "--yes", "-f", "json", "--audit-log", w.audit};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = run_leakgate(args, "", {}, w.env());
+    INFO(r.err);
+    CHECK(r.exit_code == 1);
+    const json out = json::parse(r.out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0]["status"] == "not-live");
+    CHECK(out[0]["candidates"] == json::array({"apikey_01reported"}));
+    CHECK(r.err.find("Deactivate") == std::string::npos);
+    CHECK(r.err.find(" is apikey_01reported") == std::string::npos);  // no candidate was ever offered
+  }
+  CHECK(w.api.key("apikey_01reported").status == "active");
+  CHECK(w.api.requests("POST", "/") == 0);
+  CHECK_FALSE(std::filesystem::exists(w.audit));
+  // The real key, unredacted, proves itself; a report's secret_sha256 is not what decides.
+  const auto real_report = (w.dir.path() / "real.json").string();
+  REQUIRE(w.scan("k=" + real + "\n", {"--no-redact", "-o", real_report}).exit_code == 1);
+  auto ok = run_leakgate({"revoke", "--report", real_report, "--yes", "-f", "json", "--audit-log", w.audit}, "", {},
+                         w.env());
+  CHECK(ok.exit_code == 0);
+  CHECK(json::parse(ok.out)[0]["status"] == "deactivated");
+  CHECK(w.api.requests("GET", "/v1/models") == 3);  // each report's full key was verified
+}
+
+TEST_CASE("pre-push with hooks.revoke on and a forged key: nothing deactivated, the push refused") {
+  World w;
+  const std::string real = w.add("apikey_01prodpush");
+  const std::string forged = w.forge(real);
+  lgtest::TempDir remote_dir;
+  const auto remote = remote_dir.path() / "remote.git";
+  REQUIRE(lgtest::run_command({"git", "init", "-q", "--bare", remote.string()}).exit_code == 0);
+  lgtest::GitRepo repo;
+  repo.write(".leakgate.toml", "[hooks]\nrevoke = \"on\"\n");
+  repo.commit("config");
+  repo.git({"remote", "add", "origin", remote.string()});
+  REQUIRE(run_leakgate({"hook", "install", "--pre-push", repo.path().string()}).exit_code == 0);
+  repo.write("settings.env", "ANTHROPIC_API_KEY=" + forged + "\n");
+  repo.commit("add a look-alike");
+  for (const auto& [name, value] : w.env()) ::setenv(name.c_str(), value.c_str(), 1);
+  ::setenv("XDG_STATE_HOME", w.dir.path().c_str(), 1);
+  auto r = repo.try_git({"push", "origin", "main"});
+  INFO(r.err);
+  CHECK(r.exit_code != 0);
+  CHECK(r.err.find("push blocked") != std::string::npos);
+  CHECK(r.err.find("not-live candidates: apikey_01prodpush") != std::string::npos);
+  CHECK(r.err.find("stop working") == std::string::npos);
+  CHECK(w.api.key("apikey_01prodpush").status == "active");
+  CHECK(w.api.requests("POST", "/") == 0);
+  CHECK(lgtest::run_command({"git", "--git-dir", remote.string(), "rev-parse", "--verify", "-q", "main"}).exit_code != 0);
+  CHECK(r.err.find(forged) == std::string::npos);
 }

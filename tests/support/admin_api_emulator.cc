@@ -70,6 +70,7 @@ struct AdminApiEmulator::Impl {
         return true;
       case Fault::k529: error(res, 529, "overloaded_error", "Overloaded"); return true;
       case Fault::k500: error(res, 500, "api_error", "Internal server error"); return true;
+      case Fault::k503: error(res, 503, "api_error", "Service unavailable"); return true;
       case Fault::k403: error(res, 403, "permission_error", "This key cannot manage API keys"); return true;
       case Fault::k400: error(res, 400, "invalid_request_error", "Bad request"); return true;
       case Fault::kSlow: std::this_thread::sleep_for(std::chrono::milliseconds(2500)); return false;
@@ -131,8 +132,12 @@ struct AdminApiEmulator::Impl {
       for (const Key& k : keys) {
         if (k.secret.empty() || k.secret != key) continue;
         if (k.status != "active") break;
+        if (k.models_status != 200) {
+          error(res, k.models_status, k.models_status == 403 ? "permission_error" : "api_error", "not now");
+          return;
+        }
         res.status = 200;
-        res.set_header("anthropic-organization-id", k.org.empty() ? org : k.org);
+        if (k.org_header) res.set_header("anthropic-organization-id", k.org.empty() ? org : k.org);
         res.set_header("request-id", next_request_id());
         res.set_content(R"({"data": [{"id": "claude-test", "type": "model"}], "has_more": false})", "application/json");
         return;

@@ -23,8 +23,13 @@ class AdminApiEmulator {
     std::string workspace;
     std::string secret;      // the full key, so /v1/models can answer for it (empty: not usable)
     std::string org;         // empty: this organization
+    // What GET /v1/models answers for `secret` while the key is active: this status (a 200 lists
+    // models; anything else is an error envelope), with the anthropic-organization-id header only
+    // when `org_header`. A forged key is simply one whose secret the emulator does not hold: 401.
+    int models_status = 200;
+    bool org_header = true;
   };
-  enum class Fault { k429, k529, k500, kSlow, kDrop, kMalformed, kShiftPage, k403, k400 };
+  enum class Fault { k429, k529, k500, k503, kSlow, kDrop, kMalformed, kShiftPage, k403, k400 };
 
   AdminApiEmulator(std::string admin_key, std::string org_id = "org_01TESTORG");
   ~AdminApiEmulator();
