@@ -250,8 +250,10 @@ const char* kDescription =
 
 const char* kConfigSources =
     "`dir`, `stdin`, `git` (history), `git --staged` and `git --pre-push` read `--config FILE`, else the built-in "
-    "rules plus `.leakgate.toml` and `.leakgateignore` at the scanned root. A local config only adds to the rules "
-    "in force.";
+    "rules plus `.leakgate.toml` and `.leakgateignore` at the scanned root. `git --range A..B` reads those files "
+    "from A's tree, never from the commits under judgement, and says so when the range changes them. "
+    "`--no-local-config` reads none of them. A local config only adds to or refines the rules in force (gitleaks' "
+    "extend semantics); `--stats` and `rules list` name the files applied.";
 
 }  // namespace
 
