@@ -1,7 +1,7 @@
 #!/bin/sh
 # Installs what leakgate needs to build and test on Debian 12, and nothing when all is there.
 # Usage: scripts/install-deps.sh [--test] [--bench] [--sanitize] [--package] [--lint]
-#   --test      what the tests run besides leakgate: groff (the man page is rendered) and
+#   --test      what the tests run besides leakgate: man-db and groff (the man page is rendered), and
 #               pre-commit (the hook manifest is tried through the real framework)
 #   --bench     ripgrep and hyperfine for the bench/ scripts
 #   --sanitize  clang with its sanitizer and libFuzzer runtimes (scripts/sanitize.sh, fuzz.sh)
@@ -16,9 +16,9 @@ for flag in "$@"; do
   case "$flag" in
     --bench) packages="$packages ripgrep hyperfine time bc" ;;
     --sanitize) packages="$packages clang libclang-rt-14-dev" ;;
-    --test) packages="$packages groff-base pre-commit" ;;
+    --test) packages="$packages man-db pre-commit" ;;
     --package) packages="$packages dpkg-dev file" ;;
-    --lint) packages="$packages lintian" ;;
+    --lint) packages="$packages lintian man-db" ;;
     *) echo "install-deps.sh: unknown option '$flag'" >&2; exit 2 ;;
   esac
 done

@@ -50,6 +50,22 @@ struct World {
   std::string add(const std::string& id, const std::function<void(AdminApiEmulator::Key&)>& tweak) {
     return add(id, "active", "", tweak);
   }
+  // A repository whose .leakgate.toml says [hooks] revoke = "on", with leakgate's pre-push hook,
+  // commits `key` and pushes it to a bare remote at dir/remote.git: what the hook does.
+  lgtest::RunResult push_with_hook_revoke(const std::string& key) {
+    const auto remote = dir.path() / "remote.git";
+    REQUIRE(lgtest::run_command({"git", "init", "-q", "--bare", remote.string()}).exit_code == 0);
+    repo.write(".leakgate.toml", "[hooks]\nrevoke = \"on\"\n");
+    repo.commit("config");
+    repo.git({"remote", "add", "origin", remote.string()});
+    REQUIRE(lgtest::run_leakgate({"hook", "install", "--pre-push", repo.path().string()}).exit_code == 0);
+    repo.write("settings.env", "ANTHROPIC_API_KEY=" + key + "\n");
+    repo.commit("add key");
+    for (const auto& [name, value] : env()) ::setenv(name.c_str(), value.c_str(), 1);
+    ::setenv("XDG_STATE_HOME", dir.path().c_str(), 1);
+    return repo.try_git({"push", "origin", "main"});
+  }
+  lgtest::GitRepo repo;
   // What anyone who has seen `real`'s hint can write: the same prefix, first 3 and last 4
   // characters, any middle. The emulator does not know it, so it never authenticates.
   std::string forge(const std::string& real) {
@@ -337,19 +353,7 @@ TEST_CASE("keys list, audit (dates pinned), deactivate and archive") {
 TEST_CASE("pre-push with hooks.revoke set to on in .leakgate.toml: the found key is deactivated and the push refused") {
   World w;
   const std::string k = w.add("apikey_01pushed");
-  lgtest::TempDir remote_dir;
-  const auto remote = remote_dir.path() / "remote.git";
-  REQUIRE(lgtest::run_command({"git", "init", "-q", "--bare", remote.string()}).exit_code == 0);
-  lgtest::GitRepo repo;
-  repo.write(".leakgate.toml", "[hooks]\nrevoke = \"on\"\n");
-  repo.commit("config");
-  repo.git({"remote", "add", "origin", remote.string()});
-  REQUIRE(run_leakgate({"hook", "install", "--pre-push", repo.path().string()}).exit_code == 0);
-  repo.write("settings.env", "ANTHROPIC_API_KEY=" + k + "\n");
-  repo.commit("add key");
-  for (const auto& [name, value] : w.env()) ::setenv(name.c_str(), value.c_str(), 1);
-  ::setenv("XDG_STATE_HOME", w.dir.path().c_str(), 1);
-  auto r = repo.try_git({"push", "origin", "main"});
+  auto r = w.push_with_hook_revoke(k);
   CHECK(r.exit_code != 0);
   CHECK(r.err.find("push blocked") != std::string::npos);
   CHECK(r.err.find("deactivated") != std::string::npos);
@@ -649,19 +653,8 @@ TEST_CASE("pre-push with hooks.revoke on and a forged key: nothing deactivated, 
   World w;
   const std::string real = w.add("apikey_01prodpush");
   const std::string forged = w.forge(real);
-  lgtest::TempDir remote_dir;
-  const auto remote = remote_dir.path() / "remote.git";
-  REQUIRE(lgtest::run_command({"git", "init", "-q", "--bare", remote.string()}).exit_code == 0);
-  lgtest::GitRepo repo;
-  repo.write(".leakgate.toml", "[hooks]\nrevoke = \"on\"\n");
-  repo.commit("config");
-  repo.git({"remote", "add", "origin", remote.string()});
-  REQUIRE(run_leakgate({"hook", "install", "--pre-push", repo.path().string()}).exit_code == 0);
-  repo.write("settings.env", "ANTHROPIC_API_KEY=" + forged + "\n");
-  repo.commit("add a look-alike");
-  for (const auto& [name, value] : w.env()) ::setenv(name.c_str(), value.c_str(), 1);
-  ::setenv("XDG_STATE_HOME", w.dir.path().c_str(), 1);
-  auto r = repo.try_git({"push", "origin", "main"});
+  auto r = w.push_with_hook_revoke(forged);
+  const auto remote = w.dir.path() / "remote.git";
   INFO(r.err);
   CHECK(r.exit_code != 0);
   CHECK(r.err.find("push blocked") != std::string::npos);

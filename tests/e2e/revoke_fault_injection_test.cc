@@ -19,6 +19,16 @@
 using lgtest::AdminApiEmulator;
 using Fault = AdminApiEmulator::Fault;
 
+namespace {
+// A client that retries as in production but without the real waits: hundreds of runs stay fast.
+leakgate::AnthropicApi fast_retrying_client(leakgate::CurlTransport& transport, const AdminApiEmulator& api) {
+  leakgate::RetryPolicy policy;
+  policy.base_delay_s = 0.001;
+  policy.sleep = [](double) {};
+  return leakgate::AnthropicApi(transport, api.base_url(), policy);
+}
+}  // namespace
+
 TEST_CASE("revoke by hint under random faults: only unique active matches are ever deactivated") {
   ::setenv("LEAKGATE_HTTP_TIMEOUT_MS", "2000", 1);
   const std::set<std::string> outcomes{"deactivated", "already-inactive", "not-found", "ambiguous", "error"};
@@ -56,10 +66,7 @@ TEST_CASE("revoke by hint under random faults: only unique active matches are ev
       api.inject(faults[rng() % std::size(faults)], paths[rng() % std::size(paths)], 1 + static_cast<int>(rng() % 4));
 
     leakgate::CurlTransport transport;
-    leakgate::RetryPolicy policy;
-    policy.base_delay_s = 0.001;
-    policy.sleep = [](double) {};
-    leakgate::AnthropicApi client(transport, api.base_url(), policy);
+    leakgate::AnthropicApi client = fast_retrying_client(transport, api);
     const auto result = leakgate::revoke_targets(client, admin, targets, {});
     ++runs;
 
@@ -171,10 +178,7 @@ TEST_CASE("found keys under random faults: a key not proven live in our organiza
       api.inject(faults[rng() % std::size(faults)], paths[rng() % std::size(paths)], 1 + static_cast<int>(rng() % 4));
 
     leakgate::CurlTransport transport;
-    leakgate::RetryPolicy policy;
-    policy.base_delay_s = 0.001;
-    policy.sleep = [](double) {};
-    leakgate::AnthropicApi client(transport, api.base_url(), policy);
+    leakgate::AnthropicApi client = fast_retrying_client(transport, api);
     std::vector<leakgate::Finding> findings;
     for (const auto& s : found) findings.push_back(leakgate::Finding{.secret = s});
     const auto checks = leakgate::verify_findings(client, findings);
