@@ -340,9 +340,11 @@ FileConfig parse_file(std::string_view text, const std::string& origin, const st
       f.rules.push_back(std::move(r));
     }
   }
-  for (const auto& [rule, id] : required)
+  for (const auto& req : required) {
+    const std::string& id = req.second;
     if (std::none_of(f.rules.begin(), f.rules.end(), [&](const Rule& r) { return r.id == id; }))
-      rd.fail("rule '" + rule + "'", "[[rules.required]] rule ID '" + id + "' does not exist");
+      rd.fail("rule '" + req.first + "'", "[[rules.required]] rule ID '" + id + "' does not exist");
+  }
 
   if (const toml::node* ext = top.get("extend")) {
     const toml::table* et = ext->as_table();
