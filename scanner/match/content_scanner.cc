@@ -54,9 +54,13 @@ void ContentScanner::add_path_findings(const ScanTarget& target, std::vector<Fin
   for (uint32_t id : rules_->path_only_rules()) {
     const CompiledRule& r = rules_->rules()[id];
     if (!rule_applies(r, target.path)) continue;
+    // The same allowlists as a content finding: the rule's, then the global ones. (The directory
+    // walk used to exempt such paths before reading while git scans did not, so a path-only rule
+    // under a global path allowlist blocked a commit that `leakgate dir` called clean.)
     const AllowContext ctx{{}, {}, {}, {}, target.path, target.commit};
-    if (std::any_of(r.allowlists.begin(), r.allowlists.end(), [&](const auto& a) { return allowlist_allows(a, ctx); }))
-      continue;
+    auto allows = [&](const CompiledAllowlist& a) { return allowlist_allows(a, ctx); };
+    if (std::any_of(r.allowlists.begin(), r.allowlists.end(), allows)) continue;
+    if (std::any_of(rules_->global_allowlists().begin(), rules_->global_allowlists().end(), allows)) continue;
     Finding f;
     f.rule_id = r.rule.id;
     f.description = r.rule.description;

@@ -104,7 +104,7 @@ struct World {
 #include "scanner/util/sha256.h"
 std::string World::leakgate_sha(const std::string& s) { return leakgate::sha256_hex(s); }
 
-TEST_CASE("verify: live, dead and unknown; each distinct key checked once") {
+TEST_CASE("verify: live, dead and unknown, each distinct key checked once") {
   World w;
   const std::string live = w.add("apikey_01live");
   const std::string dead = w.g.anthropic_api();
@@ -151,7 +151,7 @@ TEST_CASE("revoke: the unique active match is deactivated, read back, and logged
     if (l.rfind("GET /v1/models", 0) != 0) CHECK(l.find(k) == std::string::npos);
 }
 
-TEST_CASE("revoke outcomes: would-deactivate, not-live, ambiguous, not-ours, admin key; by hint already-inactive, not-found") {
+TEST_CASE("revoke outcomes: would-deactivate, not-live, ambiguous, not-ours, admin key, by hint already-inactive, not-found") {
   World w;
   const std::string dry = w.add("apikey_01dry");
   const std::string inactive = w.add("apikey_01inactive", "inactive");
@@ -230,7 +230,7 @@ TEST_CASE("revoke without an admin key fails before scanning, naming where the k
   CHECK(w.revocation(ok, k)["status"] == "deactivated");
 }
 
-TEST_CASE("retries: 429 with retry-after, 529, 500 and a dropped connection are retried; 400 is not") {
+TEST_CASE("retries: 429 with retry-after, 529, 500 and a dropped connection are retried, 400 is not") {
   World w;
   const std::string k = w.add("apikey_01retry");
   w.api.inject(Fault::k429, "/v1/organizations/api_keys", 1);
@@ -568,7 +568,7 @@ TEST_CASE("a key that cannot be verified (503 past the retries, dropped connecti
   }
 }
 
-TEST_CASE("revoke --hint off a terminal needs --yes; --dry-run does not; the candidate is shown first") {
+TEST_CASE("revoke --hint off a terminal needs --yes, --dry-run does not, the candidate is shown first") {
   World w;
   const std::string k = w.add("apikey_01byhand", [](AdminApiEmulator::Key& key) { key.workspace = "wrkspc_01X"; });
   const std::string d = w.add("apikey_01default");
@@ -596,7 +596,7 @@ TEST_CASE("revoke --hint off a terminal needs --yes; --dry-run does not; the can
   CHECK(w.api.key("apikey_01default").status == "inactive");
 }
 
-TEST_CASE("revoke on a terminal asks for each key; a declined key is left alone") {
+TEST_CASE("revoke on a terminal asks for each key, a declined key is left alone") {
   World w;
   const std::string a = w.add("apikey_01askfirst"), b = w.add("apikey_01asksecond");
   // script(1) is util-linux's (Debian's essential bsdutils): always there, so never skipped.
@@ -616,7 +616,7 @@ TEST_CASE("revoke on a terminal asks for each key; a declined key is left alone"
   CHECK(w.api.requests("POST", "/v1/organizations/api_keys/apikey_01askfirst") == 0);
 }
 
-TEST_CASE("revoke --report: an unredacted report's keys must prove themselves; its hints need not") {
+TEST_CASE("revoke --report: an unredacted report's keys must prove themselves, its hints need not") {
   World w;
   const std::string real = w.add("apikey_01reported");
   const std::string forged = w.forge(real);

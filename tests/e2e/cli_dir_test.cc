@@ -127,7 +127,7 @@ TEST_CASE("an unreadable input is named on stderr, the scan goes on, and a clean
   CHECK(findings_of(dirty).size() == 1);
 }
 
-TEST_CASE("FIFOs, sockets and symlinks are skipped without blocking; symlinks are not followed") {
+TEST_CASE("FIFOs, sockets and symlinks are skipped without blocking, symlinks are not followed") {
   KeyGen g(103);
   TempDir t;
   t.write("real/key.txt", "k=" + g.anthropic_api() + "\n");
@@ -248,7 +248,7 @@ TEST_CASE("leakgate over its own git history reports nothing") {
   CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("files the user hands in: a directory or a device is an error, never an empty input; pipes work") {
+TEST_CASE("files the user hands in: a directory or a device is an error, never an empty input, pipes work") {
   KeyGen g(106);
   TempDir t;
   t.write("tree/a.txt", "k=" + g.anthropic_api() + "\n");

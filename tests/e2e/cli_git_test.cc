@@ -62,7 +62,7 @@ TEST_CASE("git: a key added then removed is found, credited to the commit that a
   CHECK(run_leakgate({"dir", repo.path().string()}).exit_code == 0);
 }
 
-TEST_CASE("git: libgit2 is loaded on first use; when it cannot be, git scans fail clearly and dir still works") {
+TEST_CASE("git: libgit2 is loaded on first use, when it cannot be, git scans fail clearly and dir still works") {
   KeyGen g(201);
   GitRepo repo;
   repo.write("config.py", "KEY = '" + g.anthropic_api() + "'\n");
@@ -157,7 +157,7 @@ TEST_CASE("git: renames and a blob kept across 40 commits are reported once, at 
   CHECK(f[0]["file"] == "secrets/key.txt");
 }
 
-TEST_CASE("git: a binary blob and a deleted directory are scanned; gitlinks are skipped") {
+TEST_CASE("git: a binary blob and a deleted directory are scanned, gitlinks are skipped") {
   KeyGen g(204);
   GitRepo repo;
   std::string bin(3000, '\0');
@@ -307,7 +307,7 @@ TEST_CASE("git --max-blob-size skips and names large blobs") {
   CHECK(r.err.find("max-blob-size") != std::string::npos);
 }
 
-TEST_CASE("git: a shallow clone scans what it has; a repository owned by another user needs --trust-repo") {
+TEST_CASE("git: a shallow clone scans what it has, a repository owned by another user needs --trust-repo") {
   KeyGen g(209);
   GitRepo repo;
   repo.write("old.txt", g.anthropic_api() + "\n");
@@ -570,7 +570,7 @@ TEST_CASE("git: a very deep history, a very wide one and a deeply nested tree (n
   }
 }
 
-TEST_CASE("git: trees nest at most 4,096 deep (git's core.maxTreeDepth); deeper is reported, not a stack overflow") {
+TEST_CASE("git: trees nest at most 4,096 deep (git's core.maxTreeDepth), deeper is reported, not a stack overflow") {
   KeyGen g(213);
   const std::string k_bottom = g.anthropic_api(), k_top = g.anthropic_api();
   for (int dirs : {4095, 4096, 20000}) {

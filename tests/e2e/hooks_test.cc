@@ -22,7 +22,7 @@ void install(GitRepo& repo, const std::vector<std::string>& extra = {}) {
 
 }  // namespace
 
-TEST_CASE("pre-commit hook: refuses a commit that adds a key, with a clear message; clean and --no-verify pass") {
+TEST_CASE("pre-commit hook: refuses a commit that adds a key, with a clear message, clean and --no-verify pass") {
   KeyGen g(300);
   GitRepo repo;
   repo.write("README", "hi\n");
@@ -97,7 +97,7 @@ TEST_CASE("hook install chains an existing hook, honours core.hooksPath, and ref
   CHECK(std::filesystem::exists(third.path() / ".git/hooks/pre-commit.leakgate-backup"));
 }
 
-TEST_CASE("pre-push hook: refuses a branch whose older commit holds a key; deletions pass") {
+TEST_CASE("pre-push hook: refuses a branch whose older commit holds a key, deletions pass") {
   KeyGen g(302);
   lgtest::TempDir remote_dir;
   const auto remote = remote_dir.path() / "remote.git";
@@ -151,7 +151,7 @@ TEST_CASE("hooks warn about a tracked .env that .gitignore does not cover") {
   CHECK(r.err.find(".env.example") == std::string::npos);
 }
 
-TEST_CASE("tracked .env files: nested ones warned, ignored and example ones not; git's listing and libgit2's agree") {
+TEST_CASE("tracked .env files: nested ones warned, ignored and example ones not, git's listing and libgit2's agree") {
   GitRepo repo;
   repo.write("README", "hi\n");
   repo.write(".gitignore", ".env.local\n");

@@ -34,7 +34,7 @@ std::string fingerprint_of(const std::string& dir, const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("a local .leakgate.toml that reuses a built-in id refines that rule; the other built-in rules stay") {
+TEST_CASE("a local .leakgate.toml that reuses a built-in id refines that rule, the other built-in rules stay") {
   KeyGen g(1400);
   TempDir t;
   t.write("app.env", "ANTHROPIC_API_KEY=" + g.anthropic_api() + "\nGITHUB_TOKEN=" + g.github_pat() + "\n");
@@ -143,4 +143,29 @@ TEST_CASE("a scan with --no-local-config ignores the scanned tree's .leakgate.to
   const auto list = run_leakgate({"rules", "list"}, "", t.path());
   CHECK(list.out.find("config: <built-in rules> + ") != std::string::npos);
   CHECK(list.out.find(".leakgate.toml") != std::string::npos);
+}
+
+TEST_CASE("a global path allowlist and a path-only rule: dir, git history, --staged and --range agree") {
+  // gitleaks' pkcs12-file shape: a rule with a path and no regex. The global allowlist exempts
+  // fixtures/; dir skipped the file before reading it, the git scans reported it (exit 1).
+  const std::string config = "[allowlist]\npaths = ['''(?:^|/)fixtures/''']\n"
+                             "[[rules]]\nid = \"pkcs12-file\"\npath = '''\\.p12$'''\n";
+  GitRepo repo;
+  repo.write("README.md", "x\n");
+  const std::string base = repo.commit("base");
+  repo.write("fixtures/cert.p12", "not really a certificate\n");
+  const std::string head = repo.commit("fixture");
+  lgtest::TempDir cfg_dir;
+  const auto cfg = cfg_dir.write("rules.toml", config);
+  CHECK(run_leakgate({"dir", ".", "-c", cfg.string()}, "", repo.path()).exit_code == 0);
+  CHECK(run_leakgate({"git", ".", "-c", cfg.string()}, "", repo.path()).exit_code == 0);
+  CHECK(run_leakgate({"git", ".", "--range", base + ".." + head, "-c", cfg.string()}, "", repo.path()).exit_code == 0);
+  repo.write("fixtures/other.p12", "another\n");
+  repo.git({"add", "fixtures/other.p12"});
+  CHECK(run_leakgate({"git", "--staged", "-c", cfg.string()}, "", repo.path()).exit_code == 0);
+  // Outside fixtures/ the rule still fires everywhere.
+  repo.write("certs/live.p12", "real\n");
+  repo.git({"add", "certs/live.p12"});
+  CHECK(run_leakgate({"dir", ".", "-c", cfg.string()}, "", repo.path()).exit_code == 1);
+  CHECK(run_leakgate({"git", "--staged", "-c", cfg.string()}, "", repo.path()).exit_code == 1);
 }

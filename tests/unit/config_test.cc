@@ -147,7 +147,7 @@ TEST_CASE("a broken rule is an error naming the rule and the file") {
   CHECK(twice.notices[0].find("rule 'a' is defined twice") != std::string::npos);
 }
 
-TEST_CASE("[extend] useDefault adds to the built-in rules; disabledRules removes") {
+TEST_CASE("[extend] useDefault adds to the built-in rules, disabledRules removes") {
   const auto cfg = parse_config(R"(
 [extend]
 useDefault = true

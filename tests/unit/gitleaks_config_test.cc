@@ -165,7 +165,7 @@ TEST_CASE("every gitleaks config case loads or is refused as gitleaks 8.29+ does
   CHECK(invalid >= 20);
 }
 
-TEST_CASE("useDefault: refining a built-in rule by id keeps every other built-in rule; an unknown default id is named") {
+TEST_CASE("useDefault: refining a built-in rule by id keeps every other built-in rule, an unknown default id is named") {
   lgtest::TempDir t;
   const auto file = t.write("ext.toml", R"(
 [extend]
@@ -192,7 +192,7 @@ paths = ['''^fixtures/''']
   CHECK(msg.find("[extend] path") != std::string::npos);
 }
 
-TEST_CASE("[extend] path: the working directory first, then the extending file's directory; an error names both") {
+TEST_CASE("[extend] path: the working directory first, then the extending file's directory, an error names both") {
   lgtest::TempDir t;
   t.write("configs/base.toml", "[[rules]]\nid = 'base-rule'\nregex = '''base_[a-z]{8}'''\n");
   const auto top = t.write("configs/top.toml", "[extend]\npath = 'base.toml'\n[[rules]]\nid = 'top-rule'\nregex = '''top_[a-z]{8}'''\n");
@@ -217,7 +217,7 @@ TEST_CASE("[extend] path: the working directory first, then the extending file's
   CHECK(msg.find((t.path() / "configs/nowhere.toml").string()) != std::string::npos);
 }
 
-TEST_CASE("betterleaks' superset loads; the keys leakgate does not apply are named once, with how many rules use them") {
+TEST_CASE("betterleaks' superset loads, the keys leakgate does not apply are named once, with how many rules use them") {
   const RuleConfig cfg = load_config_file(kCases / "valid/betterleaks-superset.toml");
   CHECK(!cfg.rules.empty());
   std::string all;

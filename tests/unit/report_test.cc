@@ -54,7 +54,7 @@ std::string render(ReportFormat fmt, const std::vector<Finding>& v, bool redact 
 
 }  // namespace
 
-TEST_CASE("no format prints the full secret by default; --no-redact does") {
+TEST_CASE("no format prints the full secret by default, --no-redact does") {
   lgtest::KeyGen g(21);
   const std::string key = g.anthropic_api();
   const auto v = sample(key);
