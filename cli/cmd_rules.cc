@@ -1,4 +1,4 @@
-// `leakgate rules list` and `leakgate rules check [FILE]`.
+// `leakgate rules list` and `leakgate rules check [FILE] [--pedantic]`.
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -24,6 +24,7 @@ struct RulesArgs {
   bool no_local_config = false;
   uint64_t seed = 1;
   int rounds = 5;
+  bool pedantic = false;
 };
 
 int run_list(const RulesArgs& a) {
@@ -54,9 +55,16 @@ int run_list(const RulesArgs& a) {
   return 0;
 }
 
+// The rule file as written, for --pedantic's raw-file check.
+std::string raw_rule_file(const RulesArgs& a) {
+  if (a.file.empty()) return std::string(embedded_builtin_rules());
+  return disk_config_files().read(a.file).value_or("");
+}
+
 int run_check(const RulesArgs& a) {
   const RuleConfig config = a.file.empty() ? load_builtin_config(/*with_examples=*/true) : load_config_file(a.file);
-  const auto results = check_rules(config, a.seed, a.rounds);
+  const std::string raw = a.pedantic ? raw_rule_file(a) : "";
+  const auto results = check_rules(config, RuleCheckOptions{a.seed, a.rounds, a.pedantic, raw});
   size_t bad = 0, exact = 0, prefilter = 0, re2only = 0, pathonly = 0;
   for (const auto& r : results) {
     if (!r.ok()) ++bad;
@@ -70,7 +78,7 @@ int run_check(const RulesArgs& a) {
     for (const auto& f : r.failures) std::printf("     %s\n", printable(f).c_str());
   }
   std::printf("%zu rules: %zu exact in Hyperscan, %zu Hyperscan prefilter + RE2, %zu RE2 only, %zu path only; "
-              "%zu failing\n", results.size(), exact, prefilter, re2only, pathonly, bad);
+              "%zu failing%s\n", results.size(), exact, prefilter, re2only, pathonly, bad, a.pedantic ? " (pedantic)" : "");
   return bad ? 2 : 0;
 }
 
@@ -89,6 +97,10 @@ void add_rules_command(CLI::App& app, int& exit_code) {
   check->add_option("file", args->file, "rule file (default: the built-in rules)");
   check->add_option("--seed", args->seed, "seed for the example templates")->capture_default_str();
   check->add_option("--rounds", args->rounds, "expansions per template")->capture_default_str();
+  check->add_flag("--pedantic", args->pedantic,
+                  "also check the rule file's conventions: 2+ examples and look-alikes, a keyword in every match, "
+                  "every keyword exercised, no rule matching the file as written, unique and well-formed ids, "
+                  "descriptions and keywords present");
   check->callback([args, &exit_code] { exit_code = run_check(*args); });
 }
 

@@ -134,6 +134,77 @@ std::vector<uint32_t> literal_free_keyword_rules(const std::vector<CompiledRule>
   return out;
 }
 
+// Every RE2 pattern compiles, or an Error names the first that does not.
+void validate_regexes(const std::vector<Pending>& pending) {
+  for (const Pending& p : pending)
+    if (std::string err = p.re->validate(); !err.empty()) {
+      std::string pattern = p.re->pattern();
+      if (pattern.size() > 200) pattern = pattern.substr(0, 200) + "...";
+      throw Error(p.where + ": invalid regex '" + pattern + "': " + err);
+    }
+}
+
+// What a cached database depends on, besides the Hyperscan version and the CPU that
+// DatabaseCache::key() adds. The code fingerprint stands for how compile_database() derives
+// databases and modes from these inputs: it changes with the sources that decide that, so an entry
+// written by a build that derived them differently is never loaded (a stale hit would serve a
+// database the current code would not build, and hide the difference from the tests too).
+std::string cache_material(const std::vector<CompiledRule>& rules, const std::vector<std::string>& keywords,
+                           const std::vector<Pending>& pending, const CompileOptions& options) {
+  std::string material = "code=" + options.code_fingerprint + " window=" + std::to_string(options.unbounded_window) +
+                         " own=" + std::to_string(options.own_databases) + "\n";
+  for (const auto& r : rules) {
+    material += r.rule.regex + '\0' + r.hs_pattern + '\0' + (r.regex ? "r" : "p");
+    for (uint32_t k : r.keyword_ids) material += ' ' + std::to_string(k);  // own databases' triggers
+    material += '\n';
+  }
+  // Every RE2 pattern too: a hit means all of them were validated when the entry was written.
+  for (const Pending& p : pending) material += "re:" + p.re->pattern() + '\n';
+  for (const auto& k : keywords) material += "kw:" + k + '\n';
+  return material;
+}
+
+// Whether `rule`'s cached mode is one compile_database() could have given it. The file is read
+// back from disk: a value out of range must be a miss, never an engine mode that does not exist,
+// a window past the cap (the blocks' overlap), or an own database for a rule nothing triggers.
+bool cached_mode_fits(const CachedRuleMode& c, const CompiledRule& rule, uint32_t window_cap) {
+  if (rule.mode == EngineMode::kPathOnly) return c.mode == static_cast<int>(EngineMode::kPathOnly) && !c.own;
+  const bool window_ok = c.window <= window_cap && (c.window > 0 || window_cap == 0) &&
+                         (c.bounded || c.window == window_cap);
+  switch (c.mode) {
+    case static_cast<int>(EngineMode::kExact):
+    case static_cast<int>(EngineMode::kPrefilter):
+      return window_ok && (!c.own || !rule.keyword_ids.empty());
+    case static_cast<int>(EngineMode::kRe2Only):
+      return window_ok && !c.bounded && !c.own;
+    default:
+      return false;
+  }
+}
+
+// Whether `hit` could have been written for `rules`: one mode per rule, each possible, and a
+// database wherever one is needed (an absent one would silently find nothing).
+bool cached_entry_fits(const CachedDatabase& hit, const std::vector<CompiledRule>& rules, bool has_keywords,
+                       uint32_t window_cap) {
+  if (hit.rules.size() != rules.size()) return false;
+  bool on_hyperscan = false;  // some rule is in the main database (or its keywords are, for an own database)
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!cached_mode_fits(hit.rules[i], rules[i], window_cap)) return false;
+    on_hyperscan = on_hyperscan || hit.rules[i].mode == static_cast<int>(EngineMode::kExact) ||
+                   hit.rules[i].mode == static_cast<int>(EngineMode::kPrefilter);
+  }
+  return on_hyperscan == (hit.database != nullptr) && has_keywords == (hit.keyword_database != nullptr);
+}
+
+void store_cached(const DatabaseCache& cache, const DatabaseCache::Key& key, const CompiledRuleset& set) {
+  std::vector<CachedRuleMode> modes;
+  for (const auto& r : set.rules())
+    modes.push_back({static_cast<int>(r.mode), r.window, r.bounded, r.own_database, r.mode_note});
+  std::vector<const hs_database_t*> own;
+  for (const auto& o : set.own_databases()) own.push_back(o.database.get());
+  cache.store(key, set.database(), set.keyword_database(), own, modes);
+}
+
 }  // namespace
 
 std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig config, CompileOptions options) {
@@ -178,60 +249,17 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     set->global_allowlists_.push_back(compile_allowlist(a, a.origin.empty() ? "global" : "global (" + a.origin + ")", pending));
 
   // The Hyperscan side is the expensive part (hundreds of ms for large rule sets): load it from the
-  // cache when the same patterns were compiled before on this Hyperscan and CPU.
+  // cache when the same patterns were compiled before by the same code, Hyperscan and CPU.
   DatabaseCache cache(options.cache_dir);
   std::optional<DatabaseCache::Key> key;
   if (options.use_cache && cache.enabled()) {
-    // Bump when what compile_database() derives from the same rules changes.
-    // 3: keywords in their own database; 4: literal-free rules with keywords in their own.
-    constexpr int kCompileRevision = 4;
-    std::string material = "revision=" + std::to_string(kCompileRevision) + " window=" +
-                           std::to_string(options.unbounded_window) + " own=" +
-                           std::to_string(options.own_databases) + "\n";
-    for (const auto& r : set->rules_) {
-      material += r.rule.regex + '\0' + r.hs_pattern + '\0' + (r.regex ? "r" : "p");
-      for (uint32_t k : r.keyword_ids) material += ' ' + std::to_string(k);  // own databases' triggers
-      material += '\n';
-    }
-    // Every RE2 pattern too: a hit means all of them were validated when the entry was written.
-    for (const Pending& p : pending) material += "re:" + p.re->pattern() + '\n';
-    for (const auto& k : set->keywords_) material += "kw:" + k + '\n';
-    key = cache.key(material);
-    // load() gives one own database per rule marked `own`, in rule order.
-    auto hit = cache.load(*key);
-    if (hit && hit->rules.size() == set->rules_.size()) {
-      auto own_db = hit->own_databases.begin();
-      for (uint32_t i = 0; i < hit->rules.size(); ++i) {
-        auto& r = set->rules_[i];
-        if (r.mode == EngineMode::kPathOnly) continue;
-        r.mode = static_cast<EngineMode>(hit->rules[i].mode);
-        r.window = hit->rules[i].window;
-        r.bounded = hit->rules[i].bounded;
-        r.mode_note = hit->rules[i].note;
-        r.own_database = hit->rules[i].own;
-        if (r.own_database) set->own_databases_.push_back({i, std::move(*own_db++)});
-      }
-      set->database_ = std::move(hit->database);
-      set->keyword_database_ = std::move(hit->keyword_database);
-      set->from_cache_ = true;
-    }
+    key = cache.key(cache_material(set->rules_, set->keywords_, pending, options));
+    if (auto hit = cache.load(*key)) set->from_cache_ = set->adopt_cached(*hit, options.unbounded_window);
   }
   if (!set->from_cache_) {
-    for (const Pending& p : pending)
-      if (std::string err = p.re->validate(); !err.empty()) {
-        std::string pattern = p.re->pattern();
-        if (pattern.size() > 200) pattern = pattern.substr(0, 200) + "...";
-        throw Error(p.where + ": invalid regex '" + pattern + "': " + err);
-      }
+    validate_regexes(pending);
     set->compile_database(options);
-    if (key) {
-      std::vector<CachedRuleMode> modes;
-      for (const auto& r : set->rules_)
-        modes.push_back({static_cast<int>(r.mode), r.window, r.bounded, r.own_database, r.mode_note});
-      std::vector<const hs_database_t*> own;
-      for (const auto& o : set->own_databases_) own.push_back(o.database.get());
-      cache.store(*key, set->database_.get(), set->keyword_database_.get(), own, modes);
-    }
+    if (key) store_cached(cache, *key, *set);
   }
 
   for (uint32_t i = 0; i < set->rules_.size(); ++i) {
@@ -242,6 +270,26 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
   }
   set->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return set;
+}
+
+bool CompiledRuleset::adopt_cached(CachedDatabase& hit, uint32_t window_cap) {
+  if (!cached_entry_fits(hit, rules_, !keywords_.empty(), window_cap)) return false;
+  // load() gives one own database per rule marked `own`, in rule order.
+  auto own_db = hit.own_databases.begin();
+  for (uint32_t i = 0; i < rules_.size(); ++i) {
+    auto& r = rules_[i];
+    const CachedRuleMode& c = hit.rules[i];
+    if (r.mode == EngineMode::kPathOnly) continue;
+    r.mode = static_cast<EngineMode>(c.mode);
+    r.window = c.window;
+    r.bounded = c.bounded;
+    r.mode_note = c.note;
+    r.own_database = c.own;
+    if (r.own_database) own_databases_.push_back({i, std::move(*own_db++)});
+  }
+  database_ = std::move(hit.database);
+  keyword_database_ = std::move(hit.keyword_database);
+  return true;
 }
 
 void CompiledRuleset::compile_database(const CompileOptions& options) {

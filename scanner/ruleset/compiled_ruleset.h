@@ -25,10 +25,13 @@
 #include <re2/set.h>
 
 #include "scanner/match/hyperscan_handles.h"
+#include "scanner/ruleset/database_fingerprint.h"
 #include "scanner/ruleset/lazy_regex.h"
 #include "scanner/ruleset/rule.h"
 
 namespace leakgate {
+
+struct CachedDatabase;  // database_cache.h
 
 enum class EngineMode {
   kExact,      // Hyperscan matches the regex as written; RE2 extracts the secret
@@ -88,6 +91,9 @@ struct CompileOptions {
   // Load and save the compiled database in the on-disk cache (see database_cache.h).
   bool use_cache = true;
   std::string cache_dir;  // empty: the default location
+  // Goes into the cache key: the code that built an entry (database_fingerprint.h). Tests set
+  // another to stand for a build whose compile code differs.
+  std::string code_fingerprint = std::string(database_code_fingerprint());
   // Drop a rule's leading optional context (`[\w.-]{0,50}?`) where that cannot change what is
   // found (context_prefix.h). Off only to test that claim.
   bool strip_context = true;
@@ -150,6 +156,9 @@ class CompiledRuleset {
   mutable std::unique_ptr<RE2::Set> exempt_paths_;  // null: no path-alone allowlist paths
 
   void compile_database(const CompileOptions& options);
+  // Takes the databases and each rule's mode from a cache entry, if the entry could have been
+  // written for these rules (see cached_entry_fits); false, and nothing changed, if not.
+  bool adopt_cached(CachedDatabase& hit, uint32_t window_cap);
   template <class F>
   void for_each_database(F&& f) const {
     for (const hs_database_t* db : {database_.get(), keyword_database_.get()})

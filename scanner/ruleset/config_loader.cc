@@ -15,8 +15,6 @@
 
 namespace leakgate {
 
-std::string_view embedded_builtin_rules();  // generated at build time from rules/builtin.toml
-
 namespace {
 
 // gitleaks follows [extend] from the top file through two base files; a third file's [extend] is
@@ -150,6 +148,7 @@ struct FileConfig {
   std::vector<TargetedAllowlist> targeted;
   ExtendSpec extend;
   std::vector<std::string> notices;
+  std::vector<std::string> redefined;  // RuleConfig::redefined
 };
 
 class Reader {
@@ -333,6 +332,7 @@ FileConfig parse_file(std::string_view text, const std::string& origin, const st
       // The same id twice: the later definition wins, as in gitleaks; say so.
       if (auto it = index.find(r.id); it != index.end() && !r.id.empty()) {
         f.notices.push_back(origin + ": rule '" + r.id + "' is defined twice; the later definition is used");
+        f.redefined.push_back(r.id);
         f.rules[it->second] = std::move(r);
         continue;
       }
@@ -435,6 +435,7 @@ RuleConfig merge(RuleConfig base, FileConfig top) {
   base.title = std::move(top.title);
   base.sources.push_back(top.origin);
   for (auto& n : top.notices) base.notices.push_back(std::move(n));
+  for (auto& id : top.redefined) base.redefined.push_back(std::move(id));
   return base;
 }
 
@@ -445,6 +446,7 @@ RuleConfig alone(FileConfig f) {
   c.allowlists = std::move(f.allowlists);
   c.sources = {f.origin};
   c.notices = std::move(f.notices);
+  c.redefined = std::move(f.redefined);
   return c;
 }
 

@@ -42,6 +42,8 @@ ConfigFiles disk_config_files(const std::filesystem::path& root = {}, bool regul
 // examples and negatives (more than half the file), so by default they are left out before the
 // TOML is parsed; `rules check` and the tests ask for them.
 RuleConfig load_builtin_config(bool with_examples = false);
+// rules/builtin.toml as written, embedded at build time (`rules check --pedantic` reads it raw).
+std::string_view embedded_builtin_rules();
 
 // Parses `text` named `origin`; [extend] path is resolved through `files` (default: the disk,
 // relative to the working directory, then to origin's directory).

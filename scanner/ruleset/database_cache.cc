@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,6 +33,37 @@ bool take_u64(std::string_view& in, uint64_t& v) {
 }
 
 void put_u64(std::string& out, uint64_t v) { out.append(reinterpret_cast<const char*>(&v), 8); }
+
+// The field `name` of `j` as an unsigned integer no larger than `max`. get<>() alone would turn a
+// negative number into a huge one and a float into an integer (undefined behaviour when it does
+// not fit), so the JSON type is checked first.
+bool take_uint(const nlohmann::json& j, const char* name, uint64_t max, uint64_t& out) {
+  const auto it = j.find(name);
+  if (it == j.end() || !it->is_number_unsigned()) return false;
+  out = it->get<uint64_t>();
+  return out <= max;
+}
+
+bool take_bool(const nlohmann::json& j, const char* name, bool& out) {
+  const auto it = j.find(name);
+  if (it == j.end() || !it->is_boolean()) return false;
+  out = it->get<bool>();
+  return true;
+}
+
+// One rule's entry of the meta JSON; false when a field is missing, of another type or out of
+// range for its C++ type. Whether the values make sense for the rules is the caller's check.
+bool take_rule(const nlohmann::json& r, CachedRuleMode& out) {
+  uint64_t mode = 0, window = 0;
+  const auto note = r.is_object() ? r.find("note") : r.end();
+  if (!r.is_object() || !take_uint(r, "mode", INT_MAX, mode) || !take_uint(r, "window", UINT32_MAX, window) ||
+      !take_bool(r, "bounded", out.bounded) || !take_bool(r, "own", out.own) || note == r.end() || !note->is_string())
+    return false;
+  out.mode = static_cast<int>(mode);
+  out.window = static_cast<uint32_t>(window);
+  out.note = note->get<std::string>();
+  return true;
+}
 
 // The whole file in one read (it is a few hundred KB to a few MB).
 std::optional<std::string> slurp(const std::filesystem::path& p) {
@@ -83,14 +116,11 @@ std::optional<CachedDatabase> DatabaseCache::load(const Key& key) const {
   data.remove_prefix(material_len);
   if (!take_u64(data, json_len) || json_len > data.size()) return std::nullopt;
   CachedDatabase out;
-  try {
-    const auto j = nlohmann::json::parse(data.substr(0, json_len));
-    for (const auto& r : j.at("rules"))
-      out.rules.push_back({r.at("mode").get<int>(), r.at("window").get<uint32_t>(), r.at("bounded").get<bool>(),
-                           r.at("own").get<bool>(), r.at("note").get<std::string>()});
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;
-  }
+  const auto j = nlohmann::json::parse(data.substr(0, json_len), nullptr, /*allow_exceptions=*/false);
+  const auto rules = j.is_object() ? j.find("rules") : j.end();
+  if (rules == j.end() || !rules->is_array()) return std::nullopt;
+  for (const auto& r : *rules)
+    if (!take_rule(r, out.rules.emplace_back())) return std::nullopt;
   data.remove_prefix(json_len);
   out.own_databases.resize(
       static_cast<size_t>(std::count_if(out.rules.begin(), out.rules.end(), [](const auto& r) { return r.own; })));

@@ -50,6 +50,9 @@ struct RuleConfig {
   // built-in set is part of it), and whether it is.
   std::vector<std::string> sources;
   bool includes_builtin = false;
+  // Ids that one file defines more than once: the later definition is used, as in gitleaks, so
+  // only this fact lets `rules check --pedantic` tell.
+  std::vector<std::string> redefined;
   // What a user should be told once (keys not applied, unknown disabled ids, …); the CLI prints them.
   std::vector<std::string> notices;
 };

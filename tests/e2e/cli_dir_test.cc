@@ -223,6 +223,26 @@ TEST_CASE("rules list and rules check on the built-in set and on gitleaks' confi
   CHECK(r.out.find("ok   ok-rule") != std::string::npos);
 }
 
+TEST_CASE("rules check --pedantic: the built-in rules keep their conventions; a bad file names rule and check") {
+  auto builtin = run_leakgate({"rules", "check", "--pedantic"});
+  INFO(builtin.out);
+  CHECK(builtin.exit_code == 0);
+  CHECK(builtin.out.find("0 failing (pedantic)") != std::string::npos);
+  TempDir t;
+  const auto bad = t.write("bad.toml", "[[rules]]\nid = \"vendor-q\"\ndescription = \"q\"\nregex = '''vendorq_[a-z]{12}'''\n"
+                                       "keywords = [\"vendorq_\", \"spare\"]\n"
+                                       "examples = ['vendorq_{{lower:12}}', 'x vendorq_{{lower:12}}']\n"
+                                       "negatives = ['vendorq_', 'vendorq_{{upper:12}}']\n");
+  auto plain = run_leakgate({"rules", "check", bad.string()});
+  CHECK(plain.exit_code == 0);
+  auto r = run_leakgate({"rules", "check", "--pedantic", bad.string()});
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("FAIL vendor-q") != std::string::npos);
+  CHECK(r.out.find("rule 'vendor-q': pedantic keyword-used: keyword 'spare' occurs in no example's finding") !=
+        std::string::npos);
+  CHECK(r.out.find("1 failing (pedantic)") != std::string::npos);
+}
+
 TEST_CASE("leakgate over its own source tree reports nothing") {
   // The sources, not the build directory: a failing test's log there may quote a generated key.
   // Run from the source root with relative paths, as a user runs `leakgate dir .`: the findings'
