@@ -223,7 +223,7 @@ TEST_CASE("rules list and rules check on the built-in set and on gitleaks' confi
   CHECK(r.out.find("ok   ok-rule") != std::string::npos);
 }
 
-TEST_CASE("rules check --pedantic: the built-in rules keep their conventions; a bad file names rule and check") {
+TEST_CASE("rules check --pedantic: the built-in rules keep their conventions, a bad file names rule and check") {
   auto builtin = run_leakgate({"rules", "check", "--pedantic"});
   INFO(builtin.out);
   CHECK(builtin.exit_code == 0);
