@@ -15,7 +15,8 @@ COPY --from=build /leakgate/dist/ /tmp/dist/
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends /tmp/dist/leakgate_*.deb git ca-certificates \
  && rm -rf /var/lib/apt/lists/* /tmp/dist \
- && useradd --create-home --uid 10001 --shell /usr/sbin/nologin leakgate
+ && useradd --create-home --uid 10001 --shell /usr/sbin/nologin leakgate \
+ && mkdir -p /src
 # Any user the container runs as (--user, or pre-commit's docker hooks) can keep compiled rules here.
 ENV LEAKGATE_CACHE_DIR=/tmp/leakgate-cache
 USER leakgate
