@@ -7,9 +7,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include <re2/re2.h>
 #include <toml++/toml.h>
 
+#include "scanner/ruleset/context_prefix.h"
 #include "scanner/util/error.h"
 #include "scanner/util/input_file.h"
 
@@ -25,6 +25,13 @@ constexpr const char* kBuiltinName = "<built-in rules>";
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
   return s;
+}
+
+// ASCII case-insensitive equality (TOML keys here are ASCII), without building lowered copies.
+bool same_letters(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
 }
 
 std::string trim(std::string s) {
@@ -109,10 +116,9 @@ class Table {
   }
 
   const toml::node* get(std::string_view key) {
-    const std::string want = lower(std::string(key));
-    read_.insert(want);
+    read_.insert(lower(std::string(key)));
     for (const auto& [k, node] : t_)
-      if (lower(std::string(k.str())) == want) return &node;
+      if (same_letters(k.str(), key)) return &node;
     return nullptr;
   }
   const std::string& path() const { return path_; }
@@ -519,12 +525,11 @@ void validate(RuleConfig& cfg, std::vector<TargetedAllowlist> targeted, const st
     if (r.regex.empty() && r.path.empty())
       throw Error(where + "both regex and path are empty, this rule will have no effect");
     if (r.secret_group > 0 && !r.regex.empty()) {
-      RE2::Options o;
-      o.set_log_errors(false);
-      const RE2 re(r.regex, o);  // an invalid regex is the compiler's to report, with its position
-      if (re.ok() && r.secret_group > re.NumberOfCapturingGroups())
+      // A regex whose syntax is not understood here is the compiler's to report, with its position.
+      const std::optional<int> groups = count_capture_groups(r.regex);
+      if (groups && r.secret_group > *groups)
         throw Error(where + "invalid regex secret group " + std::to_string(r.secret_group) + ", max regex secret group " +
-                    std::to_string(re.NumberOfCapturingGroups()));
+                    std::to_string(*groups));
     }
   }
 }

@@ -50,6 +50,12 @@ bool scan_groups(const std::string& s, size_t from, ContextSplit& out) {
 
 }  // namespace
 
+std::optional<int> count_capture_groups(const std::string& re) {
+  ContextSplit scratch;
+  if (!scan_groups(re, 0, scratch)) return std::nullopt;
+  return scratch.capture_groups;
+}
+
 std::optional<ContextSplit> split_leading_context(const std::string& re) {
   size_t i = 0;
   std::string flags;

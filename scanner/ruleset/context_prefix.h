@@ -33,4 +33,9 @@ struct ContextSplit {
 // regex does not start that way or nothing would be left.
 std::optional<ContextSplit> split_leading_context(const std::string& regex);
 
+// The capturing groups of `regex` (named ones included), read from its syntax without compiling
+// it; nullopt when the syntax is not understood. Config validation runs on every start-up, where
+// compiling each rule's RE2 program to ask it would cost milliseconds a hook does not have.
+std::optional<int> count_capture_groups(const std::string& regex);
+
 }  // namespace leakgate
