@@ -28,12 +28,11 @@ struct RulesArgs {
 };
 
 int run_list(const RulesArgs& a) {
-  const auto local = a.no_local_config ? std::nullopt : std::optional<ConfigFiles>(disk_config_files(working_directory(), true));
-  RuleConfig config = resolve_scan_config(a.config, local ? &*local : nullptr);
-  for (const auto& n : config.notices) std::cerr << "leakgate: notice: " << printable(n) << '\n';
-  auto rules = CompiledRuleset::compile(std::move(config));
-  std::string applied;
-  for (const auto& s : rules->config_sources()) applied += (applied.empty() ? "" : " + ") + s;
+  ScanOptions scope;
+  scope.no_local_config = a.no_local_config;
+  const auto local = local_config_files(scope, working_directory());
+  auto rules = compile_config(a.config, local ? &*local : nullptr, /*quiet=*/false);
+  const std::string applied = applied_config(*rules);
   if (a.format == "json") {
     nlohmann::json arr = nlohmann::json::array();
     for (const auto& r : rules->rules())

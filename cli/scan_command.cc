@@ -72,12 +72,23 @@ std::optional<ConfigFiles> local_config_files(const ScanOptions& o, const std::f
   return disk_config_files(root, /*regular_only=*/true);  // the scanned tree holds these files
 }
 
-std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const ConfigFiles* local) {
-  check_revoke_prerequisites(o);
-  RuleConfig config = resolve_scan_config(o.config, o.no_local_config ? nullptr : local);
-  if (!o.quiet)
+std::shared_ptr<const CompiledRuleset> compile_config(const std::string& explicit_file, const ConfigFiles* local,
+                                                      bool quiet) {
+  RuleConfig config = resolve_scan_config(explicit_file, local);
+  if (!quiet)
     for (const auto& n : config.notices) std::cerr << "leakgate: notice: " << printable(redact_secrets_in(n)) << '\n';
   return CompiledRuleset::compile(std::move(config));
+}
+
+std::string applied_config(const CompiledRuleset& rules) {
+  std::string applied;
+  for (const auto& s : rules.config_sources()) applied += (applied.empty() ? "" : " + ") + s;
+  return applied;
+}
+
+std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const ConfigFiles* local) {
+  check_revoke_prerequisites(o);
+  return compile_config(o.config, o.no_local_config ? nullptr : local, o.quiet);
 }
 
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
@@ -247,9 +258,7 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
                  static_cast<unsigned long long>(result.stats.own_db_scans),
                  static_cast<unsigned long long>(result.stats.confirm_ranges),
                  static_cast<unsigned long long>(result.stats.matches), result.stats.seconds);
-    std::string applied;
-    for (const auto& s : rules.config_sources()) applied += (applied.empty() ? "" : " + ") + s;
-    std::fprintf(stderr, "leakgate stats: config=%s ignore=%s\n", printable(applied).c_str(),
+    std::fprintf(stderr, "leakgate stats: config=%s ignore=%s\n", printable(applied_config(rules)).c_str(),
                  ignore_source.empty() ? "(none)" : printable(ignore_source).c_str());
   }
   if (!result.findings.empty()) return findings_exit_code(o, result.findings);

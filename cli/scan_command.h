@@ -54,6 +54,14 @@ std::optional<ConfigFiles> local_config_files(const ScanOptions& o, const std::f
 // on top; `local` null: none) and compiles it; prints the config's notices on stderr.
 std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const ConfigFiles* local);
 
+// The configuration resolve_scan_config() gives, compiled, with its notices on stderr (redacted)
+// unless `quiet`: what load_rules() and `rules list` share.
+std::shared_ptr<const CompiledRuleset> compile_config(const std::string& explicit_file, const ConfigFiles* local,
+                                                      bool quiet);
+
+// "<built-in rules> + /repo/.leakgate.toml": the files `rules` came from, for --stats and rules list.
+std::string applied_config(const CompiledRuleset& rules);
+
 // Applies `local`'s .leakgateignore and --baseline, writes the report (with `notices`, which also
 // go to stderr), prints the summary and the per-stage stats, and returns the process exit code
 // (CLI.md: 0 clean, 1/--exit-code findings, 2 nothing found but some input unreadable, or

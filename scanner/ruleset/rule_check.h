@@ -52,7 +52,10 @@ struct RuleCheckOptions {
 // Checks every rule of `config`. Pedantic checks run only once every rule compiles.
 std::vector<RuleCheckResult> check_rules(const RuleConfig& config, const RuleCheckOptions& options);
 inline std::vector<RuleCheckResult> check_rules(const RuleConfig& config, uint64_t seed = 1, int rounds = 5) {
-  return check_rules(config, RuleCheckOptions{seed, rounds});
+  RuleCheckOptions options;
+  options.seed = seed;
+  options.rounds = rounds;
+  return check_rules(config, options);
 }
 
 }  // namespace leakgate
