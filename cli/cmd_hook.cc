@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "cli/commands.h"
-#include "scanner/source/git/hook_installer.h"
+#include "cli/hook_installer.h"
 
 namespace leakgate::cli {
 

@@ -10,7 +10,7 @@
 #include "cli/scan_command.h"
 #include "scanner/report/finding_json.h"
 #include "scanner/ruleset/config_loader.h"
-#include "scanner/ruleset/rule_check.h"
+#include "scanner/tools/rule_check.h"
 #include "scanner/util/utf8.h"
 
 namespace leakgate::cli {

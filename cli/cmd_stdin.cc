@@ -8,7 +8,7 @@
 #include "cli/commands.h"
 #include "cli/scan_command.h"
 #include "scanner/match/content_scanner.h"
-#include "scanner/source/fd_reader.h"
+#include "scanner/util/fd_reader.h"
 #include "scanner/util/error.h"
 
 namespace leakgate::cli {

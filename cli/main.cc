@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/reference.h"
 #include "scanner/report/redact.h"
+#include "scanner/tools/redact_text.h"
 #include "scanner/util/error.h"
 #include "scanner/util/utf8.h"
 

@@ -13,6 +13,7 @@
 #include "cli/reference.h"
 #include "scanner/anthropic/key_actions.h"
 #include "scanner/report/redact.h"
+#include "scanner/tools/redact_text.h"
 #include "scanner/ruleset/config_loader.h"
 #include "scanner/report/report_writer.h"
 #include "scanner/report/suppression.h"

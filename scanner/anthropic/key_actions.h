@@ -25,7 +25,7 @@
 
 #include "scanner/anthropic/anthropic_api.h"
 #include "scanner/finding.h"
-#include "scanner/source/fd_reader.h"
+#include "scanner/util/fd_reader.h"
 
 namespace leakgate {
 

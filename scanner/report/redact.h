@@ -21,9 +21,4 @@ std::string redact(std::string_view secret);
 // logged.
 std::string scrub_credentials(const std::string& text);
 
-// Error text that may quote input (a rule's regex, a config line, a server message) with every
-// secret the built-in rules find in it, and anything Anthropic-shaped, redacted. For messages, not
-// reports: it compiles (or loads from the cache) the built-in rules on first use.
-std::string redact_secrets_in(const std::string& text);
-
 }  // namespace leakgate

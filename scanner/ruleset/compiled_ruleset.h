@@ -24,7 +24,7 @@
 
 #include <re2/set.h>
 
-#include "scanner/match/hyperscan_handles.h"
+#include "scanner/util/hyperscan_handles.h"
 #include "scanner/ruleset/database_fingerprint.h"
 #include "scanner/ruleset/lazy_regex.h"
 #include "scanner/ruleset/rule.h"

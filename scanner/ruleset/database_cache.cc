@@ -15,7 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "scanner/source/fd_reader.h"
+#include "scanner/util/fd_reader.h"
 
 namespace leakgate {
 

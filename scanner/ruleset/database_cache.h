@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "scanner/match/hyperscan_handles.h"
+#include "scanner/util/hyperscan_handles.h"
 
 namespace leakgate {
 

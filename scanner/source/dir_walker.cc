@@ -15,7 +15,7 @@
 #include <mutex>
 #include <thread>
 
-#include "scanner/source/fd_reader.h"
+#include "scanner/util/fd_reader.h"
 #include "scanner/util/error.h"
 #include "scanner/util/start_threads.h"
 

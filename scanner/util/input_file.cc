@@ -6,7 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "scanner/source/fd_reader.h"
+#include "scanner/util/fd_reader.h"
 #include "scanner/util/error.h"
 
 namespace leakgate {

@@ -7,7 +7,7 @@
 
 #include "scanner/ruleset/config_loader.h"
 #include "scanner/ruleset/context_prefix.h"
-#include "scanner/ruleset/rule_check.h"
+#include "scanner/tools/rule_check.h"
 #include "scanner/util/error.h"
 #include "support/test_support.h"
 

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "scanner/match/filters.h"
-#include "scanner/source/fd_reader.h"
+#include "scanner/util/fd_reader.h"
 #include "scanner/report/redact.h"
 #include "support/test_support.h"
 

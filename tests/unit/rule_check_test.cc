@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "scanner/ruleset/config_loader.h"
-#include "scanner/ruleset/rule_check.h"
+#include "scanner/tools/rule_check.h"
 
 using namespace leakgate;
 

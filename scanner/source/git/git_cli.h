@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "scanner/source/fd_reader.h"
+#include "scanner/util/fd_reader.h"
 
 namespace leakgate {
 

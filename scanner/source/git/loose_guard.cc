@@ -15,7 +15,7 @@
 #include <mutex>
 #include <unordered_set>
 
-#include "scanner/source/fd_reader.h"
+#include "scanner/util/fd_reader.h"
 #include "scanner/source/git/git_handles.h"
 #include "scanner/util/error.h"
 

@@ -1,4 +1,4 @@
-#include "scanner/source/fd_reader.h"
+#include "scanner/util/fd_reader.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

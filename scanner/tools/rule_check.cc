@@ -1,4 +1,4 @@
-#include "scanner/ruleset/rule_check.h"
+#include "scanner/tools/rule_check.h"
 
 #include <algorithm>
 #include <optional>

@@ -1,4 +1,4 @@
-#include "scanner/source/git/hook_installer.h"
+#include "cli/hook_installer.h"
 
 #include <sys/stat.h>
 

@@ -1,4 +1,6 @@
 // redact_secrets_in(): the last step before an error message that may quote input reaches stderr.
+#include "scanner/tools/redact_text.h"
+
 #include <algorithm>
 #include <memory>
 #include <mutex>
