@@ -6,7 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/scan_command.h"
-#include "scanner/source/dir_walker.h"
+#include "scanner/source/dir_source.h"
 
 namespace leakgate::cli {
 
@@ -45,11 +45,8 @@ int run_dir(const DirArgs& a) {
   }
   const auto local = local_config_files(a.scan, root);
   auto rules = load_rules(a.scan, local ? &*local : nullptr);
-  DirScanOptions opts;
-  opts.threads = a.scan.threads;
-  if (a.scan.block_size) opts.content.block_size = a.scan.block_size;
-  opts.on_error = print_input_error;
-  ScanResult result = scan_directories(roots, rules, opts);
+  DirSource source(std::move(roots));
+  ScanResult result = run_source(a.scan, source, rules);
   std::string command = "leakgate dir";
   for (const auto& p : paths) command += " " + p;
   return finish_scan(a.scan, *rules, result, local ? &*local : nullptr, command);

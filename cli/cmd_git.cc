@@ -14,7 +14,9 @@
 #include "scanner/anthropic/key_actions.h"
 #include "scanner/ruleset/config_loader.h"
 #include "scanner/source/git/commit_files.h"
-#include "scanner/source/git/git_scan.h"
+#include "scanner/source/git/git_queries.h"
+#include "scanner/source/git/git_source.h"
+#include "scanner/source/git/staged_plan.h"
 #include "scanner/util/error.h"
 #include "scanner/util/utf8.h"
 
@@ -153,7 +155,7 @@ int run_git(const GitArgs& a) {
     }
   }
   auto rules = load_rules(scan, local);
-  GitScanOptions o;
+  GitSourceOptions o;
   o.repo = a.repo;
   o.trust_repo = a.trust_repo;
   o.history.branches = a.branches;
@@ -164,8 +166,8 @@ int run_git(const GitArgs& a) {
   }
   o.staged = a.staged;
   o.staged_listing = staged_listing;
-  o.threads = a.scan.threads;
-  o.max_blob_size = a.max_blob_size;
+  ScanDriverOptions driver;
+  driver.max_size = a.max_blob_size;
   if (!a.shard.empty()) {
     unsigned k = 0, n = 0;
     char extra = 0;
@@ -173,14 +175,11 @@ int run_git(const GitArgs& a) {
       throw Error("--shard takes K/N with 0 <= K < N (e.g. 0/4), not '" + a.shard + "'");
     if (a.staged || a.pre_push || !a.range.empty())
       throw Error("--shard splits a whole-history scan; it does not combine with --staged, --pre-push or --range");
-    o.shard_index = k;
-    o.shard_count = n;
+    driver.shard_index = k;
+    driver.shard_count = n;
   }
-  o.progress = !a.scan.no_progress && !a.scan.quiet && isatty(STDERR_FILENO);
-  if (a.scan.block_size) o.content.block_size = a.scan.block_size;
-  o.on_error = print_input_error;
-  GitScanSummary summary;
-  ScanResult result = scan_git(o, rules, &summary);
+  GitSource source(std::move(o));
+  ScanResult result = run_source(a.scan, source, rules, driver);
   if (warn_env)
     for (const auto& path : tracked_env_files(a.repo, a.trust_repo, env_listing.get()))
       std::cerr << "leakgate: warning: " << printable(path)
@@ -189,10 +188,14 @@ int run_git(const GitArgs& a) {
                 << printable(path) << "' && echo '" << printable(path) << "' >> .gitignore\n";
   if (!a.scan.quiet) {
     if (!a.staged && a.scan.verbose)
-      std::cerr << "leakgate: " << summary.commits << " commits, " << summary.blobs << " unique blobs (planned in "
-                << summary.plan_seconds << " s)\n";
-    print_skipped("blobs over --max-blob-size not scanned", summary.too_large);
-    print_skipped("blobs missing from the object database", summary.missing);
+      std::cerr << "leakgate: " << result.stats.commits << " commits, " << result.stats.planned
+                << " unique blobs (planned in " << (result.passes.empty() ? 0.0 : result.passes.front().seconds)
+                << " s)\n";
+    print_skipped("blobs over --max-blob-size not scanned", result.too_large);
+    std::vector<std::string> missing;
+    for (const InputError& e : result.errors)
+      if (e.kind == InputErrorKind::kMissing) missing.push_back(e.what);
+    print_skipped("blobs missing from the object database", missing);
   }
   std::string command = "leakgate git " + a.repo;
   if (a.staged) command += " --staged";

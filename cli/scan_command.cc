@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 
+#include "cli/progress_line.h"
 #include "cli/reference.h"
 #include "scanner/anthropic/key_actions.h"
 #include "scanner/report/redact.h"
@@ -90,6 +91,18 @@ std::string applied_config(const CompiledRuleset& rules) {
 std::shared_ptr<const CompiledRuleset> load_rules(const ScanOptions& o, const ConfigFiles* local) {
   check_revoke_prerequisites(o);
   return compile_config(o.config, o.no_local_config ? nullptr : local, o.quiet);
+}
+
+ScanResult run_source(const ScanOptions& o, Source& source, std::shared_ptr<const CompiledRuleset> rules,
+                      ScanDriverOptions driver) {
+  driver.threads = o.threads;
+  if (o.block_size) driver.content.block_size = o.block_size;
+  driver.on_error = print_input_error;
+  ScanProgress progress;
+  const bool watched = source.traits().long_running && !o.no_progress && !o.quiet && isatty(STDERR_FILENO);
+  if (watched) driver.progress = &progress;
+  ProgressLine line(progress, watched);
+  return run_scan(source, std::move(rules), driver);
 }
 
 void write_output(const std::string& path, const std::function<void(std::ostream&)>& write) {
@@ -208,6 +221,19 @@ int print_hook_block(const ScanOptions& o, const ScanResult& result) {
   return findings_exit_code(o, result.findings);
 }
 
+// The driver's passes with their times (scan_driver.h): where a slow scan spends its time.
+void print_passes(const ScanResult& result) {
+  std::string line = "leakgate stats: passes:";
+  char buf[96];
+  for (const PassTime& p : result.passes) {
+    std::snprintf(buf, sizeof buf, " %s=%.3fs%s", p.name, p.seconds, p.worker_seconds ? " (thread time)" : "");
+    line += buf;
+  }
+  std::snprintf(buf, sizeof buf, " items=%llu too_large=%llu", static_cast<unsigned long long>(result.stats.planned),
+                static_cast<unsigned long long>(result.stats.too_large));
+  std::cerr << line << buf << '\n';
+}
+
 }  // namespace
 
 int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& result, const ConfigFiles* local,
@@ -261,6 +287,7 @@ int finish_scan(const ScanOptions& o, const CompiledRuleset& rules, ScanResult& 
                  static_cast<unsigned long long>(result.stats.matches), result.stats.seconds);
     std::fprintf(stderr, "leakgate stats: config=%s ignore=%s\n", printable(applied_config(rules)).c_str(),
                  ignore_source.empty() ? "(none)" : printable(ignore_source).c_str());
+    print_passes(result);
   }
   if (!result.findings.empty()) return findings_exit_code(o, result.findings);
   if (!result.errors.empty()) return 2;  // a gate must not pass what it did not see

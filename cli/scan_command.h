@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "scanner/pipeline/scan_driver.h"
 #include "scanner/ruleset/compiled_ruleset.h"
 #include "scanner/ruleset/config_loader.h"
 #include "scanner/scan_result.h"
@@ -61,6 +62,12 @@ std::shared_ptr<const CompiledRuleset> compile_config(const std::string& explici
 
 // "<built-in rules> + /repo/.leakgate.toml": the files `rules` came from, for --stats and rules list.
 std::string applied_config(const CompiledRuleset& rules);
+
+// Runs `source` through the scan driver with the options every scan shares: --threads, the block
+// size, input errors printed as they happen, and the progress line when the source is a long one
+// and stderr a terminal. `driver` holds what the command adds (a size cap, a shard).
+ScanResult run_source(const ScanOptions& o, Source& source, std::shared_ptr<const CompiledRuleset> rules,
+                      ScanDriverOptions driver = {});
 
 // Applies `local`'s .leakgateignore and --baseline, writes the report (with `notices`, which also
 // go to stderr), prints the summary and the per-stage stats, and returns the process exit code
