@@ -123,49 +123,17 @@ void read_pre_push(std::istream& in, HistoryOptions& h, const std::string& repo_
   if (need_remote_glob) h.exclude_globs.push_back("refs/remotes/*");
 }
 
-int run_git(const GitArgs& a) {
+// Refuses option combinations that mean nothing, before any work.
+void check_combinations(const GitArgs& a) {
   if (a.pre_push && (a.staged || !a.range.empty() || !a.branches.empty()))
     throw Error("--pre-push reads what is pushed from stdin; it does not combine with --staged, --range or --branch");
   if (a.staged && (!a.range.empty() || !a.branches.empty()))
     throw Error("--staged scans the index; it does not combine with --range or --branch");
   if (!a.range.empty() && !a.branches.empty()) throw Error("--range and --branch do not combine");
-  // What git itself will be asked, started before anything else: git lists on one core while
-  // leakgate loads libgit2 (whose initialisation alone parses the system's CA bundle, ~6 ms) and
-  // its rules on the other.
-  const bool warn_env = !a.scan.hook.empty() && !a.scan.quiet;
-  std::shared_ptr<GitCommand> staged_listing = a.staged ? start_staged_listing(a.repo) : nullptr;
-  std::shared_ptr<GitCommand> env_listing = warn_env ? start_env_listing(a.repo) : nullptr;
-  const std::filesystem::path root = git_config_root(a.repo, a.trust_repo);
-  const GitConfigPlan config = plan_config(a, root);
-  const ConfigFiles* local = config.files ? &*config.files : nullptr;
-  ScanOptions scan = a.scan;
-  if (scan.hook == "pre-push") {
-    // Optional deactivation on push (.leakgate.toml [hooks] revoke): found Anthropic keys of the
-    // organization are switched off before the push is refused. Without an admin key the push is
-    // still refused; the hook says why nothing was deactivated.
-    const std::string mode = hooks_revoke_mode(local);
-    if (mode != "off") {
-      if (load_admin_key(scan.admin_key_file).empty()) {
-        std::cerr << "leakgate: [hooks] revoke = \"" << mode << "\" but no admin key is set "
-                  << "(ANTHROPIC_ADMIN_KEY or ANTHROPIC_ADMIN_API_KEY): keys are not deactivated\n";
-      } else {
-        scan.revoke = true;
-        scan.dry_run = mode == "dry-run";
-      }
-    }
-  }
-  auto rules = load_rules(scan, local);
-  GitSourceOptions o;
-  o.repo = a.repo;
-  o.trust_repo = a.trust_repo;
-  o.history.branches = a.branches;
-  o.history.range = a.range;
-  if (a.pre_push) {
-    read_pre_push(std::cin, o.history, a.repo);
-    if (o.history.include.empty()) return 0;  // only deletions: nothing is published
-  }
-  o.staged = a.staged;
-  o.staged_listing = staged_listing;
+}
+
+// What the driver does beyond the shared options: --max-blob-size and --shard K/N.
+ScanDriverOptions driver_options(const GitArgs& a) {
   ScanDriverOptions driver;
   driver.max_size = a.max_blob_size;
   if (!a.shard.empty()) {
@@ -178,31 +146,87 @@ int run_git(const GitArgs& a) {
     driver.shard_index = k;
     driver.shard_count = n;
   }
-  GitSource source(std::move(o));
-  ScanResult result = run_source(a.scan, source, rules, driver);
-  if (warn_env)
-    for (const auto& path : tracked_env_files(a.repo, a.trust_repo, env_listing.get()))
+  return driver;
+}
+
+// Optional deactivation on push (.leakgate.toml [hooks] revoke): found Anthropic keys of the
+// organization are switched off before the push is refused. Without an admin key the push is
+// still refused; the hook says why nothing was deactivated.
+ScanOptions with_hook_revoke(ScanOptions scan, const ConfigFiles* local) {
+  if (scan.hook != "pre-push") return scan;
+  const std::string mode = hooks_revoke_mode(local);
+  if (mode == "off") return scan;
+  if (load_admin_key(scan.admin_key_file).empty()) {
+    std::cerr << "leakgate: [hooks] revoke = \"" << mode << "\" but no admin key is set "
+              << "(ANTHROPIC_ADMIN_KEY or ANTHROPIC_ADMIN_API_KEY): keys are not deactivated\n";
+    return scan;
+  }
+  scan.revoke = true;
+  scan.dry_run = mode == "dry-run";
+  return scan;
+}
+
+// What a git scan says on stderr beside its report: tracked .env files (hooks), the size of the
+// plan (-v), and every blob it skipped, by name.
+void print_git_notes(const GitArgs& a, const ScanResult& result, GitCommand* env_listing) {
+  if (env_listing)
+    for (const auto& path : tracked_env_files(a.repo, a.trust_repo, env_listing))
       std::cerr << "leakgate: warning: " << printable(path)
                 << " is tracked by git and not covered by .gitignore. Environment files are the most common way "
                    "keys get published; keep it out of the repository: git rm --cached '"
                 << printable(path) << "' && echo '" << printable(path) << "' >> .gitignore\n";
-  if (!a.scan.quiet) {
-    if (!a.staged && a.scan.verbose)
-      std::cerr << "leakgate: " << result.stats.commits << " commits, " << result.stats.planned
-                << " unique blobs (planned in " << (result.passes.empty() ? 0.0 : result.passes.front().seconds)
-                << " s)\n";
-    print_skipped("blobs over --max-blob-size not scanned", result.too_large);
-    std::vector<std::string> missing;
-    for (const InputError& e : result.errors)
-      if (e.kind == InputErrorKind::kMissing) missing.push_back(e.what);
-    print_skipped("blobs missing from the object database", missing);
+  if (a.scan.quiet) return;
+  if (!a.staged && a.scan.verbose) {
+    double planned_in = 0;
+    for (const PassTime& p : result.passes)
+      if (std::string_view(p.name) == "produce") planned_in = p.seconds;
+    std::cerr << "leakgate: " << result.stats.commits << " commits, " << result.stats.planned
+              << " unique blobs (planned in " << planned_in << " s)\n";
   }
+  print_skipped("blobs over --max-blob-size not scanned", result.too_large);
+  std::vector<std::string> missing;
+  for (const InputError& e : result.errors)
+    if (e.kind == InputErrorKind::kMissing) missing.push_back(e.what);
+  print_skipped("blobs missing from the object database", missing);
+}
+
+std::string command_line(const GitArgs& a) {
   std::string command = "leakgate git " + a.repo;
   if (a.staged) command += " --staged";
   if (!a.range.empty()) command += " --range " + a.range;
   if (a.pre_push) command += " --pre-push";
   for (const auto& b : a.branches) command += " --branch " + b;
-  return finish_scan(scan, *rules, result, local, command, config_change_notices(config, *rules));
+  return command;
+}
+
+int run_git(const GitArgs& a) {
+  check_combinations(a);
+  ScanDriverOptions driver = driver_options(a);
+  // What git itself will be asked, started before anything else: git lists on one core while
+  // leakgate loads libgit2 (whose initialisation alone parses the system's CA bundle, ~6 ms) and
+  // its rules on the other.
+  const bool warn_env = !a.scan.hook.empty() && !a.scan.quiet;
+  std::shared_ptr<GitCommand> staged_listing = a.staged ? start_staged_listing(a.repo) : nullptr;
+  std::shared_ptr<GitCommand> env_listing = warn_env ? start_env_listing(a.repo) : nullptr;
+  const GitConfigPlan config = plan_config(a, git_config_root(a.repo, a.trust_repo));
+  const ConfigFiles* local = config.files ? &*config.files : nullptr;
+  const ScanOptions scan = with_hook_revoke(a.scan, local);
+  auto rules = load_rules(scan, local);
+  GitSourceOptions o;
+  o.repo = a.repo;
+  o.trust_repo = a.trust_repo;
+  o.history.branches = a.branches;
+  o.history.range = a.range;
+  if (a.pre_push) {
+    read_pre_push(std::cin, o.history, a.repo);
+    if (o.history.include.empty()) return 0;  // only deletions: nothing is published
+  }
+  o.staged = a.staged;
+  o.staged_listing = staged_listing;
+  GitSource source(std::move(o));
+  ScanResult result = run_source(a.scan, source, rules, driver);
+  print_git_notes(a, result, env_listing.get());
+  return finish_scan(scan, *rules, result, local, command_line(a), config_change_notices(config, *rules));
 }
 
 }  // namespace

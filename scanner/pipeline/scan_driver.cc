@@ -142,6 +142,7 @@ class Driver {
         for (const Item& item : batch) {
           entries.clear();
           scanner.scan(item, entries);
+          if (options_.shard_count > 1) std::erase_if(entries, [&](const Item& it) { return !in_shard(it); });
           queue_.prepend(entries);
           if (options_.progress) ++options_.progress->done;
         }

@@ -432,12 +432,99 @@ HistoryPlan plan_tree_against(git_repository* repo, const git_tree* tree, const 
   return planner.take();
 }
 
+namespace {
+
+// Pass: the commits of a range or a push (reachable from an include, from no exclude), parents
+// first, each handed to `visit`.
+void walk_range(git_repository* repo, const HistoryOptions& options, Planner& planner,
+                const std::function<void(const git_oid&)>& visit) {
+  std::vector<std::string> include = options.include, exclude = options.exclude;
+  if (!options.range.empty()) {
+    const RangeEnds ends = split_range(options.range);
+    include.push_back(ends.head);
+    exclude.push_back(ends.base);
+  }
+  git_revwalk* walk_raw = nullptr;
+  int rc = git_revwalk_new(&walk_raw, repo);
+  if (rc < 0) throw Error(git_error_text(rc, "starting the history walk"));
+  GitRevwalk walk(walk_raw);
+  git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+  for (const auto& r : include) {
+    const auto id = resolve_range_end(repo, r, "head", planner);
+    if ((rc = git_revwalk_push(walk.get(), &id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
+  }
+  for (const auto& r : exclude) {
+    const auto id = resolve_range_end(repo, r, "base", planner);
+    if ((rc = git_revwalk_hide(walk.get(), &id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
+  }
+  for (const auto& g : options.exclude_globs)
+    if ((rc = git_revwalk_hide_glob(walk.get(), g.c_str())) < 0 && rc != GIT_ENOTFOUND)
+      throw Error(git_error_text(rc, "hiding '" + g + "'"));
+  git_oid id;
+  while ((rc = git_revwalk_next(&id, walk.get())) == 0) visit(id);
+  if (rc != GIT_ITEROVER) {
+    const std::string what = options.range.empty() ? std::string("the pushed commits") : options.range;
+    std::string msg = git_error_text(rc, "walking " + what);
+    if (git_repository_is_shallow(repo) == 1)
+      msg += " (this is a shallow clone: fetch the history the range needs, e.g. fetch-depth: 0 in CI)";
+    throw Error(msg);
+  }
+}
+
+// Every direct reference's name, sorted: a deterministic plan whatever the ref storage order.
+std::vector<std::string> reference_names(git_repository* repo) {
+  git_reference_iterator* it_raw = nullptr;
+  int rc = git_reference_iterator_new(&it_raw, repo);
+  if (rc < 0) throw Error(git_error_text(rc, "listing references"));
+  GitReferenceIterator it(it_raw);
+  git_reference* ref_raw = nullptr;
+  std::vector<std::string> names;
+  while ((rc = git_reference_next(&ref_raw, it.get())) == 0) {
+    GitReference ref(ref_raw);
+    if (git_reference_type(ref.get()) == GIT_REFERENCE_SYMBOLIC) continue;  // its target is listed itself
+    names.emplace_back(git_reference_name(ref.get()));
+  }
+  if (rc != GIT_ITEROVER) throw Error(git_error_text(rc, "listing references"));
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Pass: the commits a whole-history scan starts from: --branch's, else every ref's and a detached
+// HEAD's. A tag of a tree or a blob is planned on the spot.
+std::vector<git_oid> history_tips(git_repository* repo, const HistoryOptions& options, Planner& planner) {
+  std::vector<git_oid> tips;
+  auto tip = [&](const char* name) {
+    if (auto id = resolve(repo, name, planner, true)) tips.push_back(*id);
+  };
+  if (!options.branches.empty()) {
+    for (const auto& b : options.branches) tip(b.c_str());
+    return tips;
+  }
+  // A ref whose commit cannot be read (a damaged pack) is named; the other refs are still scanned.
+  // Refs the user names (--branch) stay fatal: a typo must not pass as a clean scan.
+  for (const auto& n : reference_names(repo)) {
+    try {
+      tip(n.c_str());
+    } catch (const Error& e) {
+      planner.unreadable(e.what());
+    }
+  }
+  // A detached HEAD can hold commits no ref names.
+  if (git_repository_head_detached(repo) == 1) tip("HEAD");
+  return tips;
+}
+
+}  // namespace
+
+// The passes: find the commits (a range's, or the tips' whole history in topological order), then
+// plan each commit's trees against its parents'. A whole history hands its blobs over in batches
+// as it goes, so reading starts long before the walk ends.
 HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
   const bool range = options.introduced_only();
   const bool stream = !range && options.on_blobs;
   constexpr size_t kStreamBatch = 256;
   Planner planner(repo, range);
-  auto add = [&](const git_oid& id) {
+  auto plan_commit = [&](const git_oid& id) {
     git_commit* c_raw = nullptr;
     const int rc = git_commit_lookup(&c_raw, repo, &id);
     if (rc < 0) {
@@ -449,75 +536,11 @@ HistoryPlan plan_history(git_repository* repo, const HistoryOptions& options) {
     if (options.on_progress && planner.commits() % 1024 == 0) options.on_progress(planner.commits(), planner.blobs());
     if (stream && planner.pending_blobs() >= kStreamBatch) planner.flush(options.on_blobs);
   };
-
   if (range) {
-    std::vector<std::string> include = options.include, exclude = options.exclude;
-    if (!options.range.empty()) {
-      const RangeEnds ends = split_range(options.range);
-      include.push_back(ends.head);
-      exclude.push_back(ends.base);
-    }
-    const std::string what = options.range.empty() ? std::string("the pushed commits") : options.range;
-    git_revwalk* walk_raw = nullptr;
-    int rc = git_revwalk_new(&walk_raw, repo);
-    if (rc < 0) throw Error(git_error_text(rc, "starting the history walk"));
-    GitRevwalk walk(walk_raw);
-    git_revwalk_sorting(walk.get(), GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-    for (const auto& r : include) {
-      const auto id = resolve_range_end(repo, r, "head", planner);
-      if ((rc = git_revwalk_push(walk.get(), &id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
-    }
-    for (const auto& r : exclude) {
-      const auto id = resolve_range_end(repo, r, "base", planner);
-      if ((rc = git_revwalk_hide(walk.get(), &id)) < 0) throw Error(git_error_text(rc, "walking from '" + r + "'"));
-    }
-    for (const auto& g : options.exclude_globs)
-      if ((rc = git_revwalk_hide_glob(walk.get(), g.c_str())) < 0 && rc != GIT_ENOTFOUND)
-        throw Error(git_error_text(rc, "hiding '" + g + "'"));
-    git_oid id;
-    while ((rc = git_revwalk_next(&id, walk.get())) == 0) add(id);
-    if (rc != GIT_ITEROVER) {
-      std::string msg = git_error_text(rc, "walking " + what);
-      if (git_repository_is_shallow(repo) == 1)
-        msg += " (this is a shallow clone: fetch the history the range needs, e.g. fetch-depth: 0 in CI)";
-      throw Error(msg);
-    }
-    return planner.take();
-  }
-
-  std::vector<git_oid> tips;
-  auto tip = [&](const char* name) {
-    if (auto id = resolve(repo, name, planner, true)) tips.push_back(*id);
-  };
-  if (!options.branches.empty()) {
-    for (const auto& b : options.branches) tip(b.c_str());
+    walk_range(repo, options, planner, plan_commit);
   } else {
-    git_reference_iterator* it_raw = nullptr;
-    int rc = git_reference_iterator_new(&it_raw, repo);
-    if (rc < 0) throw Error(git_error_text(rc, "listing references"));
-    GitReferenceIterator it(it_raw);
-    git_reference* ref_raw = nullptr;
-    std::vector<std::string> names;
-    while ((rc = git_reference_next(&ref_raw, it.get())) == 0) {
-      GitReference ref(ref_raw);
-      if (git_reference_type(ref.get()) == GIT_REFERENCE_SYMBOLIC) continue;  // its target is listed itself
-      names.emplace_back(git_reference_name(ref.get()));
-    }
-    if (rc != GIT_ITEROVER) throw Error(git_error_text(rc, "listing references"));
-    std::sort(names.begin(), names.end());  // deterministic plan whatever the ref storage order
-    // A ref whose commit cannot be read (a damaged pack) is named; the other refs are still scanned.
-    // Refs the user names (--branch) stay fatal: a typo must not pass as a clean scan.
-    for (const auto& n : names) {
-      try {
-        tip(n.c_str());
-      } catch (const Error& e) {
-        planner.unreadable(e.what());
-      }
-    }
-    // A detached HEAD can hold commits no ref names.
-    if (git_repository_head_detached(repo) == 1) tip("HEAD");
+    for (const git_oid& id : topological_commits(repo, history_tips(repo, options, planner), planner)) plan_commit(id);
   }
-  for (const git_oid& id : topological_commits(repo, tips, planner)) add(id);
   if (stream) planner.flush(options.on_blobs);
   return planner.take();
 }
