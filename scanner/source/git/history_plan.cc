@@ -183,28 +183,53 @@ class Planner {
     }
   }
 
-  void walk(const git_tree* tree, const std::vector<const git_tree*>& parents, std::string& prefix, uint32_t commit,
-            unsigned depth = 0) {
-    if (track_removed_) {
-      // Entries of a parent that this tree no longer has at the same name: deleted or moved away.
-      for (const git_tree* p : parents) {
-        if (!p) continue;
-        for (size_t i = 0; i < git_tree_entrycount(p); ++i) {
-          const git_tree_entry* pe = git_tree_entry_byindex(p, i);
-          const git_tree_entry* now = git_tree_entry_byname(tree, git_tree_entry_name(pe));
-          if (now && git_oid_equal(git_tree_entry_id(now), git_tree_entry_id(pe))) continue;
-          if (is_blob_mode(git_tree_entry_filemode(pe))) {
-            removed_.insert(*git_tree_entry_id(pe));
-          } else if (git_tree_entry_filemode(pe) == GIT_FILEMODE_TREE && !now) {
-            git_tree* sub = nullptr;
-            if (git_tree_lookup(&sub, repo_, git_tree_entry_id(pe)) == 0) {
-              GitTree t(sub);
-              collect_removed(t.get(), depth + 1);
-            }
+  // Entries of a parent that `tree` no longer has at the same name: deleted or moved away.
+  void note_removed(const git_tree* tree, const std::vector<const git_tree*>& parents, unsigned depth) {
+    for (const git_tree* p : parents) {
+      if (!p) continue;
+      for (size_t i = 0; i < git_tree_entrycount(p); ++i) {
+        const git_tree_entry* pe = git_tree_entry_byindex(p, i);
+        const git_tree_entry* now = git_tree_entry_byname(tree, git_tree_entry_name(pe));
+        if (now && git_oid_equal(git_tree_entry_id(now), git_tree_entry_id(pe))) continue;
+        if (is_blob_mode(git_tree_entry_filemode(pe))) {
+          removed_.insert(*git_tree_entry_id(pe));
+        } else if (git_tree_entry_filemode(pe) == GIT_FILEMODE_TREE && !now) {
+          git_tree* sub = nullptr;
+          if (git_tree_lookup(&sub, repo_, git_tree_entry_id(pe)) == 0) {
+            GitTree t(sub);
+            collect_removed(t.get(), depth + 1);
           }
         }
       }
     }
+  }
+
+  // Descends into the subtree `id` at `prefix`, against the parents' entries `pe` at that name.
+  void walk_subtree(const git_oid* id, const std::vector<const git_tree_entry*>& pe, std::string& prefix,
+                    uint32_t commit, unsigned depth) {
+    git_tree* sub_raw = nullptr;
+    const int rc = git_tree_lookup(&sub_raw, repo_, id);
+    if (rc < 0) {
+      plan_.unreadable.push_back(git_error_text(rc, "tree " + oid_hex(*id) + " (" + prefix + ")"));
+      return;
+    }
+    GitTree sub(sub_raw);
+    std::vector<GitTree> psub;
+    std::vector<const git_tree*> ps;
+    for (const git_tree_entry* p : pe) {
+      git_tree* t = nullptr;
+      if (p && git_tree_entry_filemode(p) == GIT_FILEMODE_TREE && git_tree_lookup(&t, repo_, git_tree_entry_id(p)) < 0)
+        t = nullptr;
+      psub.emplace_back(t);
+      ps.push_back(t);
+    }
+    walk(sub.get(), ps, prefix, commit, depth + 1);
+    if (!range_) seen_trees_.insert(*id);
+  }
+
+  void walk(const git_tree* tree, const std::vector<const git_tree*>& parents, std::string& prefix, uint32_t commit,
+            unsigned depth = 0) {
+    if (track_removed_) note_removed(tree, parents, depth);
     const size_t count = git_tree_entrycount(tree);
     for (size_t i = 0; i < count; ++i) {
       const git_tree_entry* e = git_tree_entry_byindex(tree, i);
@@ -243,28 +268,7 @@ class Planner {
           prefix.resize(old_len);
           continue;
         }
-        if (range_ || !seen_trees_.contains(*id)) {
-          git_tree* sub_raw = nullptr;
-          int rc = git_tree_lookup(&sub_raw, repo_, id);
-          if (rc < 0) {
-            plan_.unreadable.push_back(git_error_text(rc, "tree " + oid_hex(*id) + " (" + prefix + ")"));
-            prefix.resize(old_len);
-            continue;
-          }
-          GitTree sub(sub_raw);
-          std::vector<GitTree> psub;
-          std::vector<const git_tree*> ps;
-          for (size_t k = 0; k < parents.size(); ++k) {
-            git_tree* t = nullptr;
-            if (pe[k] && git_tree_entry_filemode(pe[k]) == GIT_FILEMODE_TREE &&
-                git_tree_lookup(&t, repo_, git_tree_entry_id(pe[k])) < 0)
-              t = nullptr;
-            psub.emplace_back(t);
-            ps.push_back(t);
-          }
-          walk(sub.get(), ps, prefix, commit, depth + 1);
-          if (!range_) seen_trees_.insert(*id);
-        }
+        if (range_ || !seen_trees_.contains(*id)) walk_subtree(id, pe, prefix, commit, depth);
       } else if (range_ || !seen_.contains(*id)) {
         std::vector<git_oid> versions;
         if (range_)
