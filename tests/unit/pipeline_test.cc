@@ -33,6 +33,9 @@ class MemorySource : public Source {
     std::vector<std::string> earlier;  // contents of earlier versions
   };
   std::vector<Entry> entries;
+  void add(std::string path, std::string data, uint32_t order = 0, std::vector<std::string> earlier = {}) {
+    entries.push_back(Entry{std::move(path), std::move(data), order, std::move(earlier)});
+  }
   SourceTraits traits_value;
   std::string throw_on;  // reading this path throws `throw_what`
   enum class Throw { kNone, kBadAlloc, kRuntime, kReaderCreation } throw_what = Throw::kNone;
@@ -141,7 +144,7 @@ TEST_CASE("the driver scans every item of a source once, on any number of reader
       body += "token = \"" + keys.github_pat() + "\"\n";
       expected.insert(lgtest::numbered("f", i) + ":2");
     }
-    src.entries.push_back({lgtest::numbered("f", i), body});
+    src.add(lgtest::numbered("f", i), body);
   }
   for (unsigned listings : {0u, 1u, 5u}) {
     for (unsigned n : {1u, 2u, 8u}) {
@@ -160,7 +163,7 @@ TEST_CASE("the driver scans every item of a source once, on any number of reader
 TEST_CASE("a worker's exception stops the scan with an Error naming it, never std::terminate or a hang") {
   KeyGen keys(8);
   MemorySource src;
-  for (int i = 0; i < 2000; ++i) src.entries.push_back({lgtest::numbered("f", i), "token = \"" + keys.github_pat() + "\"\n"});
+  for (int i = 0; i < 2000; ++i) src.add(lgtest::numbered("f", i), "token = \"" + keys.github_pat() + "\"\n");
   src.throw_on = "f1234";
   src.listings = 3;  // failures while listings are in hand must not leave the others waiting
   SECTION("memory exhausted") {
@@ -178,7 +181,7 @@ TEST_CASE("a worker's exception stops the scan with an Error naming it, never st
 TEST_CASE("a reader that cannot open its source is an input error, and the other readers scan everything") {
   KeyGen keys(9);
   MemorySource src;
-  for (int i = 0; i < 64; ++i) src.entries.push_back({lgtest::numbered("f", i), "token = \"" + keys.github_pat() + "\"\n"});
+  for (int i = 0; i < 64; ++i) src.add(lgtest::numbered("f", i), "token = \"" + keys.github_pat() + "\"\n");
   src.throw_what = MemorySource::Throw::kReaderCreation;
   std::vector<InputError> reported;
   ScanDriverOptions o = threads(3);
@@ -196,12 +199,12 @@ TEST_CASE("versions: one finding per fingerprint at the earliest order, minus wh
   const std::string a = keys.github_pat(), b = keys.github_pat();
   MemorySource src;
   // The same secret at the same path in three versions (orders 5, 2, 9) and twice in one file.
-  src.entries.push_back({"app.cfg", "k = \"" + a + "\"\n", 5});
-  src.entries.push_back({"app.cfg", "\nk = \"" + a + "\"\n", 2});
-  src.entries.push_back({"app.cfg", "\n\nk = \"" + a + "\"\n", 9});
-  src.entries.push_back({"twice.cfg", "k = \"" + b + "\"\nk = \"" + b + "\"\n", 1});
+  src.add("app.cfg", "k = \"" + a + "\"\n", 5);
+  src.add("app.cfg", "\nk = \"" + a + "\"\n", 2);
+  src.add("app.cfg", "\n\nk = \"" + a + "\"\n", 9);
+  src.add("twice.cfg", "k = \"" + b + "\"\nk = \"" + b + "\"\n", 1);
   // A change whose earlier version already held `b`: not new.
-  src.entries.push_back({"moved.cfg", "k = \"" + b + "\"\nj = \"" + a + "\"\n", 3, {"k = \"" + b + "\"\n"}});
+  src.add("moved.cfg", "k = \"" + b + "\"\nj = \"" + a + "\"\n", 3, {"k = \"" + b + "\"\n"});
   SECTION("a history: versions") {
     src.traits_value.versions = true;
     const ScanResult r = run_scan(src, lgtest::builtin_rules(), threads(2));
