@@ -26,20 +26,13 @@
 
 #include "scanner/util/hyperscan_handles.h"
 #include "scanner/ruleset/database_fingerprint.h"
+#include "scanner/ruleset/engine_mode.h"
 #include "scanner/ruleset/lazy_regex.h"
 #include "scanner/ruleset/rule.h"
 
 namespace leakgate {
 
 struct CachedDatabase;  // database_cache.h
-
-enum class EngineMode {
-  kExact,      // Hyperscan matches the regex as written; RE2 extracts the secret
-  kPrefilter,  // Hyperscan matches a superset (HS_FLAG_PREFILTER); RE2 confirms
-  kRe2Only,    // Hyperscan rejects even the prefilter form; RE2 scans the whole block (slow path)
-  kPathOnly,   // no regex: the rule flags files by path
-};
-const char* engine_mode_name(EngineMode m);
 
 struct CompiledAllowlist {
   AllowCondition condition = AllowCondition::kOr;
