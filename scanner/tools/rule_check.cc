@@ -61,7 +61,7 @@ class RuleChecker {
   RuleChecker(const CompiledRule& cr, ContentScanner& scanner, TemplateExpander& expand, const RuleCheckOptions& o)
       : cr_(cr), scanner_(scanner), expand_(expand), options_(o) {
     res_.id = cr.rule.id;
-    res_.mode = engine_mode_name(cr.mode);
+    res_.mode = cr.mode;
     res_.note = cr.mode_note;
     if (o.pedantic && !cr.rule.regex.empty()) whole_ = std::make_unique<RE2>(cr.rule.regex, re2_options());
   }
@@ -207,10 +207,9 @@ std::vector<RuleCheckResult> check_one_by_one(const RuleConfig& config) {
       RuleConfig one;
       one.rules.push_back(r);
       auto s = CompiledRuleset::compile(one);
-      res.mode = engine_mode_name(s->rules()[0].mode);
+      res.mode = s->rules()[0].mode;
       res.note = s->rules()[0].mode_note;
     } catch (const Error& e) {
-      res.mode = "error";
       res.note = e.what();
     }
     results.push_back(std::move(res));

@@ -191,7 +191,8 @@ TEST_CASE("rules check without --pedantic already refuses what RE2 and Hyperscan
     r.regex = regex;
     const auto c = check(r.toml(), /*pedantic=*/false);
     REQUIRE(c.results.size() == 1);
-    CHECK(c.results[0].mode == "error");
+    CHECK_FALSE(c.results[0].mode);
+    CHECK(c.results[0].mode_name() == std::string("error"));
     CHECK(c.results[0].note.find("invalid regex") != std::string::npos);
   }
 }
