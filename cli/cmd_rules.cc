@@ -41,6 +41,7 @@ int run_list(const RulesArgs& a) {
                      {"description", r.rule.description},
                      {"engine", engine_mode_name(r.mode)},
                      {"own_database", r.own_database},
+                     {"generic", r.rule.generic},
                      {"keywords", r.rule.keywords},
                      {"entropy", r.rule.entropy}});
     std::cerr << "leakgate: config: " << printable(applied) << '\n';
@@ -73,6 +74,7 @@ int run_check(const RulesArgs& a) {
     std::printf("%-4s %-40s %-24s examples %zu/%zu  look-alikes %zu/%zu\n", r.ok() ? "ok" : "FAIL", r.id.c_str(),
                 r.mode_name(), r.examples_ok, r.examples, r.negatives_ok, r.negatives);
     if (!r.note.empty()) std::printf("     note: %s\n", printable(r.note).c_str());
+    if (r.generic) std::printf("     generic: its findings yield to a specific rule's on the same bytes\n");
     for (const auto& f : r.failures) std::printf("     %s\n", printable(f).c_str());
   }
   std::printf("%zu rules: %zu exact in Hyperscan, %zu Hyperscan prefilter + RE2, %zu RE2 only, %zu path only; "

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -267,10 +268,16 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     const auto& r = set->rules_[i];
     if (r.mode == EngineMode::kRe2Only) set->re2_only_.push_back(i);
     if (r.mode == EngineMode::kPathOnly) set->path_only_.push_back(i);
+    if (r.rule.generic) set->generic_ids_.push_back(r.rule.id);
     set->max_window_ = std::max(set->max_window_, r.window);
   }
+  std::sort(set->generic_ids_.begin(), set->generic_ids_.end());
   set->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return set;
+}
+
+bool CompiledRuleset::generic_rule(std::string_view id) const {
+  return std::binary_search(generic_ids_.begin(), generic_ids_.end(), id, std::less<>());
 }
 
 bool CompiledRuleset::adopt_cached(CachedDatabase& hit, uint32_t window_cap) {

@@ -17,6 +17,8 @@
 //   id-format         ids are lowercase words joined by '-'
 //   description       every rule says what it finds
 //   keywords          every regex rule has keywords (without, it runs on every block)
+// A generic rule (Rule::generic) is checked as scans run it: an example a specific rule also finds
+// on the same bytes is not this rule's finding, and its failure names the rule that took it.
 // What RE2 or the loader already refuse (lookarounds, backreferences, repeat counts over 1000,
 // an out-of-range secretGroup, …) fails the plain check.
 #pragma once
@@ -35,6 +37,7 @@ struct RuleCheckResult {
   std::string id;
   std::optional<EngineMode> mode;  // nullopt: the rule does not compile (`note` says why)
   std::string note;      // why not exact; the compile error; empty if all is well
+  bool generic = false;  // Rule::generic: its findings yield to a specific rule's on the same bytes
   size_t examples = 0, examples_ok = 0;
   size_t negatives = 0, negatives_ok = 0;
   // "rule 'ID': WHAT": a failing template (as written, never expanded: that would print a

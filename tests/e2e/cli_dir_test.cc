@@ -223,6 +223,38 @@ TEST_CASE("rules list and rules check on the built-in set and on gitleaks' confi
   CHECK(r.out.find("ok   ok-rule") != std::string::npos);
 }
 
+TEST_CASE("rules list and rules check say which rules are generic, from the key or the id") {
+  auto list = run_leakgate({"rules", "list", "-f", "json", "--no-local-config"});
+  REQUIRE(list.exit_code == 0);
+  std::set<std::string> generic;
+  for (const auto& r : json::parse(list.out)) {
+    REQUIRE(r.contains("generic"));
+    if (r["generic"].get<bool>()) generic.insert(r["id"].get<std::string>());
+  }
+  CHECK(generic == std::set<std::string>{"generic-secret"});
+  auto check = run_leakgate({"rules", "check"});
+  CHECK(check.exit_code == 0);
+  const std::string note = "     generic: its findings yield to a specific rule's on the same bytes\n";
+  const size_t at = check.out.find(" generic-secret ");
+  REQUIRE(at != std::string::npos);
+  CHECK(check.out.find(note, at) == check.out.find('\n', at) + 1);  // the line right after the rule's
+  CHECK(check.out.find(note) == check.out.rfind(note));              // and for no other rule
+  // A user's file: the key marks a rule, and it is applied (no "keys leakgate does not apply" notice).
+  TempDir t;
+  t.write("r.toml", "[[rules]]\nid = \"corp-catchall\"\nregex = '''corp=(\\S{12,})'''\nsecretGroup = 1\n"
+                    "keywords = [\"corp=\"]\ngeneric = true\n"
+                    "[[rules]]\nid = \"generic-corp\"\nregex = '''gcorp=(\\S{12,})'''\nsecretGroup = 1\n"
+                    "keywords = [\"gcorp=\"]\ngeneric = false\n");
+  auto mine = run_leakgate({"rules", "list", "-f", "json", "-c", "r.toml"}, "", t.path());
+  INFO(mine.err);
+  REQUIRE(mine.exit_code == 0);
+  CHECK(mine.err.find("does not apply") == std::string::npos);
+  const json rules = json::parse(mine.out);
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0]["generic"] == true);
+  CHECK(rules[1]["generic"] == false);
+}
+
 TEST_CASE("rules check --pedantic: the built-in rules keep their conventions, a bad file names rule and check") {
   auto builtin = run_leakgate({"rules", "check", "--pedantic"});
   INFO(builtin.out);
