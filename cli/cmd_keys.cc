@@ -92,24 +92,41 @@ std::function<bool(const ApiKey&)> confirm_each(bool ask) {
   };
 }
 
+// Outcomes that leave the key asked about as it was, without an error: `revoke` exits 1 for them.
+bool left_unchanged(RevocationStatus s) {
+  switch (s) {
+    case RevocationStatus::kNotFound:
+    case RevocationStatus::kAmbiguous:
+    case RevocationStatus::kNotOurs:
+    case RevocationStatus::kNotLive:
+    case RevocationStatus::kDeclined:
+      return true;
+    case RevocationStatus::kDeactivated:
+    case RevocationStatus::kWouldDeactivate:
+    case RevocationStatus::kAlreadyInactive:
+    case RevocationStatus::kError:
+      return false;
+  }
+  return false;
+}
+
 int print_revoke_outcomes(const KeysArgs& a, const std::vector<RevokeTarget>& targets,
                           const std::vector<Revocation>& outcomes) {
-  static const std::set<std::string> unchanged{"not-found", "ambiguous", "not-ours", "not-live", "declined"};
   int rc = 0;
   nlohmann::json arr = nlohmann::json::array();
   for (size_t i = 0; i < targets.size(); ++i) {
     const std::string& hint = targets[i].hint;
     const Revocation& r = outcomes[i];
-    if (r.status == "error") rc = 2;
-    else if (unchanged.count(r.status) && rc == 0) rc = 1;
+    if (r.status == RevocationStatus::kError) rc = 2;
+    else if (left_unchanged(r.status) && rc == 0) rc = 1;
     if (a.format == "json") {
-      nlohmann::json j = {{"hint", hint}, {"status", r.status}, {"message", r.message}};
+      nlohmann::json j = {{"hint", hint}, {"status", revocation_status_name(r.status)}, {"message", r.message}};
       j["key_id"] = r.key_id.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.key_id);
       if (!r.candidates.empty()) j["candidates"] = r.candidates;
       arr.push_back(j);
       continue;
     }
-    std::cout << hint << "  " << r.status;
+    std::cout << hint << "  " << revocation_status_name(r.status);
     if (!r.key_id.empty()) std::cout << "  " << printable(r.key_id);
     if (!r.candidates.empty()) std::cout << "  candidates:";
     for (const auto& c : r.candidates) std::cout << ' ' << printable(c);

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include <nlohmann/json.hpp>
@@ -40,6 +41,7 @@ int run_list(const RulesArgs& a) {
                      {"description", r.rule.description},
                      {"engine", engine_mode_name(r.mode)},
                      {"own_database", r.own_database},
+                     {"generic", r.rule.generic},
                      {"keywords", r.rule.keywords},
                      {"entropy", r.rule.entropy}});
     std::cerr << "leakgate: config: " << printable(applied) << '\n';
@@ -64,20 +66,20 @@ int run_check(const RulesArgs& a) {
   const RuleConfig config = a.file.empty() ? load_builtin_config(/*with_examples=*/true) : load_config_file(a.file);
   const std::string raw = a.pedantic ? raw_rule_file(a) : "";
   const auto results = check_rules(config, RuleCheckOptions{a.seed, a.rounds, a.pedantic, raw});
-  size_t bad = 0, exact = 0, prefilter = 0, re2only = 0, pathonly = 0;
+  size_t bad = 0;
+  std::map<EngineMode, size_t> in_mode;
   for (const auto& r : results) {
     if (!r.ok()) ++bad;
-    if (r.mode == engine_mode_name(EngineMode::kExact)) ++exact;
-    if (r.mode == engine_mode_name(EngineMode::kPrefilter)) ++prefilter;
-    if (r.mode == engine_mode_name(EngineMode::kRe2Only)) ++re2only;
-    if (r.mode == engine_mode_name(EngineMode::kPathOnly)) ++pathonly;
+    if (r.mode) ++in_mode[*r.mode];
     std::printf("%-4s %-40s %-24s examples %zu/%zu  look-alikes %zu/%zu\n", r.ok() ? "ok" : "FAIL", r.id.c_str(),
-                r.mode.c_str(), r.examples_ok, r.examples, r.negatives_ok, r.negatives);
+                r.mode_name(), r.examples_ok, r.examples, r.negatives_ok, r.negatives);
     if (!r.note.empty()) std::printf("     note: %s\n", printable(r.note).c_str());
+    if (r.generic) std::printf("     generic: its findings yield to a specific rule's on the same bytes\n");
     for (const auto& f : r.failures) std::printf("     %s\n", printable(f).c_str());
   }
   std::printf("%zu rules: %zu exact in Hyperscan, %zu Hyperscan prefilter + RE2, %zu RE2 only, %zu path only; "
-              "%zu failing%s\n", results.size(), exact, prefilter, re2only, pathonly, bad, a.pedantic ? " (pedantic)" : "");
+              "%zu failing%s\n", results.size(), in_mode[EngineMode::kExact], in_mode[EngineMode::kPrefilter],
+              in_mode[EngineMode::kRe2Only], in_mode[EngineMode::kPathOnly], bad, a.pedantic ? " (pedantic)" : "");
   return bad ? 2 : 0;
 }
 

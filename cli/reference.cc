@@ -49,7 +49,10 @@ const std::vector<ReferenceEntry>& files_read_and_written() {
   static const std::vector<ReferenceEntry> v = {
       {".leakgate.toml", "At the scanned root or repository: rules and allowlists in gitleaks' format, added to the "
                          "rules in force (never replacing them); `[hooks]` `revoke = \"on\"|\"dry-run\"|\"off\"` for "
-                         "the pre-push hook. Ignored when `--config` is given."},
+                         "the pre-push hook. Ignored when `--config` is given. In any rule file, leakgate's rule key "
+                         "`generic = true|false` marks a catch-all rule, whose finding yields to a specific rule's on "
+                         "the same bytes; absent, a rule is generic when its id starts with `generic` (gitleaks' "
+                         "`generic-api-key`)."},
       {".leakgateignore", "At the scanned root: one finding fingerprint per line, `#` comments; those findings are "
                           "not reported."},
       {"~/.cache/leakgate/", "Compiled rule databases, keyed by the rules and the engine; a damaged entry is "

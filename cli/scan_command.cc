@@ -138,14 +138,14 @@ void print_revocations(const std::vector<RevokeTarget>& targets, const std::vect
   bool changed = false;
   for (size_t i = 0; i < targets.size(); ++i) {
     const Revocation& r = outcomes[i];
-    std::cerr << "leakgate: " << targets[i].hint << ": " << r.status;
+    std::cerr << "leakgate: " << targets[i].hint << ": " << revocation_status_name(r.status);
     if (!r.key_id.empty()) std::cerr << " (" << r.key_id << ")";
     if (!r.candidates.empty()) {
       std::cerr << " candidates:";
       for (const auto& c : r.candidates) std::cerr << ' ' << printable(c);
     }
     std::cerr << " - " << printable(r.message) << '\n';
-    changed |= r.status == "deactivated";
+    changed |= r.status == RevocationStatus::kDeactivated;
   }
   if (changed)
     std::cerr << "leakgate: deactivated keys stop working at once. Still to do: create a replacement key in the "
@@ -176,7 +176,7 @@ void apply_key_actions(const ScanOptions& o, std::vector<Finding>& findings) {
 int findings_exit_code(const ScanOptions& o, const std::vector<Finding>& findings) {
   if (o.exit_code != 0) return o.exit_code;
   for (const Finding& f : findings)
-    if (f.revocation && f.revocation->status == "error") return 2;
+    if (f.revocation && f.revocation->status == RevocationStatus::kError) return 2;
   return 0;
 }
 

@@ -6,6 +6,42 @@
 
 namespace leakgate {
 
+const char* verification_status_name(VerificationStatus s) {
+  switch (s) {
+    case VerificationStatus::kLive: return "live";
+    case VerificationStatus::kDead: return "dead";
+    case VerificationStatus::kUnknown: return "unknown";
+  }
+  return "?";
+}
+
+std::optional<VerificationStatus> parse_verification_status(std::string_view name) {
+  for (VerificationStatus s : kVerificationStatuses)
+    if (name == verification_status_name(s)) return s;
+  return std::nullopt;
+}
+
+const char* revocation_status_name(RevocationStatus s) {
+  switch (s) {
+    case RevocationStatus::kDeactivated: return "deactivated";
+    case RevocationStatus::kWouldDeactivate: return "would-deactivate";
+    case RevocationStatus::kAlreadyInactive: return "already-inactive";
+    case RevocationStatus::kNotFound: return "not-found";
+    case RevocationStatus::kAmbiguous: return "ambiguous";
+    case RevocationStatus::kNotOurs: return "not-ours";
+    case RevocationStatus::kNotLive: return "not-live";
+    case RevocationStatus::kDeclined: return "declined";
+    case RevocationStatus::kError: return "error";
+  }
+  return "?";
+}
+
+std::optional<RevocationStatus> parse_revocation_status(std::string_view name) {
+  for (RevocationStatus s : kRevocationStatuses)
+    if (name == revocation_status_name(s)) return s;
+  return std::nullopt;
+}
+
 void finalize_identity(Finding& f) {
   f.secret_sha256 = sha256_hex(f.secret);
   std::string material;

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace leakgate {
@@ -21,18 +23,48 @@ struct GitProvenance {
   int64_t order = -1;
 };
 
+// The statuses a finding's verification and revocation carry. Their spelled names (the *_name
+// functions) are part of the CLI contract (docs/cli.md): every report format and message prints
+// them, and `merge`, `--baseline` and `revoke --report` read them back from json reports with the
+// parse functions, which know no other spelling (nullopt: the caller names the field as an error).
+enum class VerificationStatus {
+  kLive,     // live: GET /v1/models answered 200
+  kDead,     // dead: 401, or 404 for a disabled key
+  kUnknown,  // unknown: anything else (402, 403, 429, 5xx, network); never called dead
+};
+inline constexpr std::array kVerificationStatuses{VerificationStatus::kLive, VerificationStatus::kDead,
+                                                  VerificationStatus::kUnknown};
+const char* verification_status_name(VerificationStatus s);
+std::optional<VerificationStatus> parse_verification_status(std::string_view name);
+
+enum class RevocationStatus {
+  kDeactivated,      // deactivated: set inactive, and read back so
+  kWouldDeactivate,  // would-deactivate: --dry-run
+  kAlreadyInactive,  // already-inactive
+  kNotFound,         // not-found: no key of the organization has the hint
+  kAmbiguous,        // ambiguous: two or more keys have it (see candidates); nothing changed
+  kNotOurs,          // not-ours: live, another organization's
+  kNotLive,          // not-live: a found key that does not authenticate; candidates: the active keys
+                     // it imitates, left alone
+  kDeclined,         // declined: not confirmed
+  kError,            // error: an API failure, or a found key that could not be verified (then
+                     // nothing was changed)
+};
+inline constexpr std::array kRevocationStatuses{
+    RevocationStatus::kDeactivated, RevocationStatus::kWouldDeactivate, RevocationStatus::kAlreadyInactive,
+    RevocationStatus::kNotFound,    RevocationStatus::kAmbiguous,       RevocationStatus::kNotOurs,
+    RevocationStatus::kNotLive,     RevocationStatus::kDeclined,        RevocationStatus::kError};
+const char* revocation_status_name(RevocationStatus s);
+std::optional<RevocationStatus> parse_revocation_status(std::string_view name);
+
 struct Verification {
-  std::string status;  // live | dead | unknown
+  VerificationStatus status = VerificationStatus::kUnknown;
   int http_status = 0;
   std::string detail;
 };
 
 struct Revocation {
-  // deactivated | would-deactivate | already-inactive | not-found | ambiguous (see candidates) |
-  // not-ours (live, another organization's) | not-live (a found key that does not authenticate;
-  // candidates: the active keys it imitates, left alone) | declined (not confirmed) | error
-  // (including a found key that could not be verified: nothing was changed)
-  std::string status;
+  RevocationStatus status = RevocationStatus::kError;
   std::string key_id;
   std::string message;
   std::vector<std::string> candidates;

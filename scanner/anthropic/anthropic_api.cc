@@ -153,7 +153,7 @@ KeyCheck AnthropicApi::check_key(const std::string& key, bool admin_key) {
   KeyCheck c;
   c.http_status = r.status;
   if (r.status == 200) {
-    c.status = "live";
+    c.status = VerificationStatus::kLive;
     if (auto it = r.headers.find("anthropic-organization-id"); it != r.headers.end()) c.organization_id = it->second;
     if (admin_key && c.organization_id.empty()) {
       try {
@@ -162,9 +162,9 @@ KeyCheck AnthropicApi::check_key(const std::string& key, bool admin_key) {
       }
     }
   } else if (r.status == 401 || (!admin_key && r.status == 404)) {
-    c.status = "dead";  // revoked, inactive or never valid (404 seen for disabled keys)
+    c.status = VerificationStatus::kDead;  // revoked, inactive or never valid (404 seen for disabled keys)
   } else {
-    c.status = "unknown";  // 402, 403, 429, 5xx, network: never called dead
+    c.status = VerificationStatus::kUnknown;  // 402, 403, 429, 5xx, network: never called dead
     c.detail = error_of(r).describe();
   }
   return c;

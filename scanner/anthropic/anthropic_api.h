@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "scanner/anthropic/http_transport.h"
+#include "scanner/finding.h"  // VerificationStatus
 #include "scanner/report/redact.h"  // scrub_credentials
 
 namespace leakgate {
@@ -50,7 +51,7 @@ struct RetryPolicy {
 
 // The result of checking a found key.
 struct KeyCheck {
-  std::string status;  // live | dead | unknown
+  VerificationStatus status = VerificationStatus::kUnknown;
   int http_status = 0;
   std::string organization_id;  // from a live key's response
   std::string detail;

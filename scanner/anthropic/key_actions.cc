@@ -72,14 +72,14 @@ std::vector<RevokeTarget> targets_from_findings(const std::vector<Finding>& find
 
 namespace {
 
-Revocation outcome(std::string status, std::string message, std::string key_id = {}) {
-  return Revocation{std::move(status), std::move(key_id), std::move(message), {}};
+Revocation outcome(RevocationStatus status, std::string message, std::string key_id = {}) {
+  return Revocation{status, std::move(key_id), std::move(message), {}};
 }
 
 // Why a check did not decide whether the key is ours.
 std::string undecided_reason(const std::optional<KeyCheck>& c) {
   if (!c) return "it was not checked";
-  if (c->status == "live") return "it is live, but the response names no organization";
+  if (c->status == VerificationStatus::kLive) return "it is live, but the response names no organization";
   return c->detail.empty() ? "HTTP " + std::to_string(c->http_status) : c->detail;
 }
 
@@ -91,12 +91,13 @@ class RevokeRun {
 
   Revocation revoke(const RevokeTarget& t) {
     if (t.admin_key || t.hint.rfind("sk-ant-admin", 0) == 0)
-      return outcome("error", "admin keys cannot be deactivated through the API: revoke it now in the Console "
-                              "(Settings > Admin keys) and create a new one");
+      return outcome(RevocationStatus::kError,
+                     "admin keys cannot be deactivated through the API: revoke it now in the Console "
+                     "(Settings > Admin keys) and create a new one");
     try {
       return t.proof == Proof::kHintOnly ? by_hint(t.hint) : after_proof(t);
     } catch (const ApiFailure& e) {
-      return outcome("error", e.error.describe());
+      return outcome(RevocationStatus::kError, e.error.describe());
     }
   }
 
@@ -104,17 +105,20 @@ class RevokeRun {
   // A found key earns the hint lookup only by proving itself: live, and named as ours by the API.
   Revocation after_proof(const RevokeTarget& t) {
     const std::optional<KeyCheck>& c = t.check;
-    if (c && c->status == "dead") return not_live(t.hint);
-    if (!c || c->status != "live" || c->organization_id.empty()) return undecided(t.hint, undecided_reason(c));
+    if (c && c->status == VerificationStatus::kDead) return not_live(t.hint);
+    if (!c || c->status != VerificationStatus::kLive || c->organization_id.empty())
+      return undecided(t.hint, undecided_reason(c));
     if (c->organization_id != organization())
-      return outcome("not-ours", "the key is live but belongs to another organization; its owner must revoke it");
+      return outcome(RevocationStatus::kNotOurs,
+                     "the key is live but belongs to another organization; its owner must revoke it");
     return by_hint(t.hint);
   }
 
   // A string that does not authenticate says nothing about the real key with its hint: it may be
   // a forgery written from that public hint. Name the real key, so someone looks at who wrote it.
   Revocation not_live(const std::string& hint) {
-    Revocation r = outcome("not-live", "does not authenticate; a key with the same hint, if any, was left alone");
+    Revocation r = outcome(RevocationStatus::kNotLive,
+                           "does not authenticate; a key with the same hint, if any, was left alone");
     std::vector<ApiKey*> active;
     try {
       active = with_hint(hint, /*active_only=*/true);
@@ -137,7 +141,7 @@ class RevokeRun {
   // Verification could not decide: nothing changes, unless the caller chose to trust the hint.
   Revocation undecided(const std::string& hint, const std::string& why) {
     if (!o_.act_on_unverified)
-      return outcome("error", "could not verify the key (" + why +
+      return outcome(RevocationStatus::kError, "could not verify the key (" + why +
                                   "): nothing was changed; --revoke-unverified acts on the hint alone");
     Revocation r = by_hint(hint);
     r.message = "acted on the hint alone (could not verify the key: " + why + "): " + r.message;
@@ -147,16 +151,18 @@ class RevokeRun {
   // The organization's keys with this hint: only a unique active one is ever acted on.
   Revocation by_hint(const std::string& hint) {
     const std::vector<ApiKey*> matches = with_hint(hint, /*active_only=*/false);
-    if (matches.empty()) return outcome("not-found", "no key of this organization has this hint");
+    if (matches.empty()) return outcome(RevocationStatus::kNotFound, "no key of this organization has this hint");
     if (matches.size() > 1) {
-      Revocation r = outcome("ambiguous", std::to_string(matches.size()) + " keys share this hint; nothing was changed");
+      Revocation r = outcome(RevocationStatus::kAmbiguous,
+                             std::to_string(matches.size()) + " keys share this hint; nothing was changed");
       for (const ApiKey* k : matches) r.candidates.push_back(k->id);
       return r;
     }
     ApiKey& k = *matches[0];
-    if (k.status != "active") return outcome("already-inactive", "the key is " + k.status, k.id);
-    if (o_.dry_run) return outcome("would-deactivate", "dry run: nothing was changed", k.id);
-    if (o_.confirm && !o_.confirm(k)) return outcome("declined", "not confirmed: nothing was changed", k.id);
+    if (k.status != "active") return outcome(RevocationStatus::kAlreadyInactive, "the key is " + k.status, k.id);
+    if (o_.dry_run) return outcome(RevocationStatus::kWouldDeactivate, "dry run: nothing was changed", k.id);
+    if (o_.confirm && !o_.confirm(k))
+      return outcome(RevocationStatus::kDeclined, "not confirmed: nothing was changed", k.id);
     return deactivate(k, hint);
   }
 
@@ -166,16 +172,17 @@ class RevokeRun {
       try {
         open_audit_log(o_.audit_log);
       } catch (const Error& e) {
-        return outcome("error", std::string("not deactivated: ") + e.what(), k.id);
+        return outcome(RevocationStatus::kError, std::string("not deactivated: ") + e.what(), k.id);
       }
     }
     std::string request_id;
     api_.set_status(admin_key_, k.id, "inactive", &request_id);
     const ApiKey after = api_.get_key(admin_key_, k.id);  // read back: trust, but verify
     if (after.status != "inactive")
-      return outcome("error", "the API accepted the change but the key reads back as " + after.status, k.id);
+      return outcome(RevocationStatus::kError, "the API accepted the change but the key reads back as " + after.status,
+                     k.id);
     k.status = after.status;  // later targets of this run see the key as it is now
-    Revocation r = outcome("deactivated",
+    Revocation r = outcome(RevocationStatus::kDeactivated,
                            "deactivated; create a replacement key in the Console, deploy it, and archive this one "
                            "after the grace period",
                            k.id);

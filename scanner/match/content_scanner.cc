@@ -146,7 +146,7 @@ void ContentScanner::finish_file(std::vector<Finding>& out, size_t first) {
   // A catch-all rule yields to a specific rule that found the same bytes (`API_KEY="sk-ant-…"` is an
   // Anthropic key, not also a generic secret).
   auto generic = [&](const Finding& f) {
-    return f.rule_id.rfind("generic", 0) == 0;
+    return rules_->generic_rule(f.rule_id);
   };
   std::vector<std::pair<uint64_t, uint64_t>> specific;  // [start, end) of specific findings
   for (size_t i = first; i < out.size(); ++i)

@@ -35,8 +35,8 @@ void write_csv(std::ostream& out, const std::vector<Finding>& findings, const Re
         << f.column << ',' << f.end_line << ',' << f.end_column << ',' << cell(shown_secret(f, opts)) << ','
         << f.secret_sha256 << ',' << cell(f.fingerprint) << ',' << cell(g.commit) << ',' << cell(g.author) << ','
         << cell(g.email) << ',' << cell(g.date) << ',' << cell(g.message) << ',' << cell(g.blob) << ','
-        << cell(f.verification ? f.verification->status : "") << ','
-        << cell(f.revocation ? f.revocation->status : "") << "\r\n";
+        << cell(f.verification ? verification_status_name(f.verification->status) : "") << ','
+        << cell(f.revocation ? revocation_status_name(f.revocation->status) : "") << "\r\n";
   }
 }
 

@@ -66,6 +66,20 @@ class FieldReader {
     return v.get<T>();
   }
 
+  // A status field (verification, revocation): one of the names `parse` knows, and present, for
+  // a status has no default: a misspelt or missing one would silently read as another outcome.
+  template <typename Status>
+  Status status(const char* name, std::optional<Status> (*parse)(std::string_view), const char* (*name_of)(Status),
+                const auto& all) const {
+    const std::string written = str(name);
+    if (const auto s = parse(written)) return *s;
+    std::string known;
+    for (const Status s : all) known.append(known.empty() ? "" : ", ").append(name_of(s));
+    if (!present(name)) fail(name, "is missing (it must be one of " + known + ")");
+    const std::string shown = written.size() > 40 ? written.substr(0, 40) + "..." : written;
+    fail(name, "must be one of " + known + ", not '" + shown + "'");
+  }
+
   // A nested object (verification, revocation): nullopt when absent or null.
   std::optional<FieldReader> object(const char* name) const {
     if (!present(name)) return std::nullopt;
@@ -74,7 +88,7 @@ class FieldReader {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& field, const char* what) const {
+  [[noreturn]] void fail(const std::string& field, const std::string& what) const {
     std::string msg = "report '" + path_ + "', finding " + std::to_string(index_) + ": ";
     msg += field.empty() ? std::string("the finding") : "field '" + prefix_ + field + "'";
     msg.append(" ").append(what);
@@ -113,11 +127,13 @@ json finding_to_json(const Finding& f, const ReportOptions& opts) {
     if (f.git->order >= 0) j["commit_order"] = f.git->order;
   }
   if (f.verification) {
-    j["verification"] = {{"status", f.verification->status}, {"http_status", f.verification->http_status}};
+    j["verification"] = {{"status", verification_status_name(f.verification->status)},
+                         {"http_status", f.verification->http_status}};
     if (!f.verification->detail.empty()) j["verification"]["detail"] = to_valid_utf8(f.verification->detail);
   }
   if (f.revocation) {
-    json r = {{"status", f.revocation->status}, {"message", to_valid_utf8(f.revocation->message)}};
+    json r = {{"status", revocation_status_name(f.revocation->status)},
+              {"message", to_valid_utf8(f.revocation->message)}};
     r["key_id"] = f.revocation->key_id.empty() ? json(nullptr) : json(f.revocation->key_id);
     if (!f.revocation->candidates.empty()) r["candidates"] = f.revocation->candidates;
     j["revocation"] = r;
@@ -168,9 +184,13 @@ std::vector<Finding> parse_json_report(const std::string& text, const std::strin
                             r.str("date"),   r.bytes("message"), r.str("blob"),
                             r.number<int64_t>("commit_order", -1)};
     if (const auto v = r.object("verification"))
-      f.verification = Verification{v->str("status"), v->number<int>("http_status", 0), v->str("detail")};
+      f.verification = Verification{
+          v->status("status", parse_verification_status, verification_status_name, kVerificationStatuses),
+          v->number<int>("http_status", 0), v->str("detail")};
     if (const auto v = r.object("revocation"))
-      f.revocation = Revocation{v->str("status"), v->str("key_id"), v->str("message"), {}};
+      f.revocation =
+          Revocation{v->status("status", parse_revocation_status, revocation_status_name, kRevocationStatuses),
+                     v->str("key_id"), v->str("message"), {}};
     out.push_back(std::move(f));
   }
   return out;

@@ -89,8 +89,8 @@ void write_sarif(std::ostream& out, const std::vector<Finding>& findings, const 
       props["date"] = f.git->date;
       props["blob"] = f.git->blob;
     }
-    if (f.verification) props["verification"] = f.verification->status;
-    if (f.revocation) props["revocation"] = f.revocation->status;
+    if (f.verification) props["verification"] = verification_status_name(f.verification->status);
+    if (f.revocation) props["revocation"] = revocation_status_name(f.revocation->status);
     if (!props.empty()) result["properties"] = props;
     results.push_back(std::move(result));
   }

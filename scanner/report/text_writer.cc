@@ -24,9 +24,9 @@ void write_text(std::ostream& out, const std::vector<Finding>& findings, const R
       out << dim_c << "  (commit " << printable(f.git->commit.substr(0, 12)) << ", " << printable(f.git->author) << ", "
           << printable(f.git->date) << ")" << reset;
     }
-    if (f.verification) out << "  [" << printable(f.verification->status) << "]";
+    if (f.verification) out << "  [" << verification_status_name(f.verification->status) << "]";
     if (f.revocation) {
-      out << "  [" << printable(f.revocation->status);
+      out << "  [" << revocation_status_name(f.revocation->status);
       if (!f.revocation->key_id.empty()) out << " " << printable(f.revocation->key_id);
       out << "]";
     }

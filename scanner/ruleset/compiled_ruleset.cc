@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -168,18 +169,19 @@ std::string cache_material(const std::vector<CompiledRule>& rules, const std::ve
 // back from disk: a value out of range must be a miss, never an engine mode that does not exist,
 // a window past the cap (the blocks' overlap), or an own database for a rule nothing triggers.
 bool cached_mode_fits(const CachedRuleMode& c, const CompiledRule& rule, uint32_t window_cap) {
-  if (rule.mode == EngineMode::kPathOnly) return c.mode == static_cast<int>(EngineMode::kPathOnly) && !c.own;
+  if (rule.mode == EngineMode::kPathOnly) return c.mode == EngineMode::kPathOnly && !c.own;
   const bool window_ok = c.window <= window_cap && (c.window > 0 || window_cap == 0) &&
                          (c.bounded || c.window == window_cap);
   switch (c.mode) {
-    case static_cast<int>(EngineMode::kExact):
-    case static_cast<int>(EngineMode::kPrefilter):
+    case EngineMode::kExact:
+    case EngineMode::kPrefilter:
       return window_ok && (!c.own || !rule.keyword_ids.empty());
-    case static_cast<int>(EngineMode::kRe2Only):
+    case EngineMode::kRe2Only:
       return window_ok && !c.bounded && !c.own;
-    default:
-      return false;
+    case EngineMode::kPathOnly:
+      return false;  // a rule with a regex is never path-only
   }
+  return false;
 }
 
 // Whether `hit` could have been written for `rules`: one mode per rule, each possible, and a
@@ -190,8 +192,8 @@ bool cached_entry_fits(const CachedDatabase& hit, const std::vector<CompiledRule
   bool on_hyperscan = false;  // some rule is in the main database (or its keywords are, for an own database)
   for (size_t i = 0; i < rules.size(); ++i) {
     if (!cached_mode_fits(hit.rules[i], rules[i], window_cap)) return false;
-    on_hyperscan = on_hyperscan || hit.rules[i].mode == static_cast<int>(EngineMode::kExact) ||
-                   hit.rules[i].mode == static_cast<int>(EngineMode::kPrefilter);
+    const EngineMode m = hit.rules[i].mode;
+    on_hyperscan = on_hyperscan || m == EngineMode::kExact || m == EngineMode::kPrefilter;
   }
   return on_hyperscan == (hit.database != nullptr) && has_keywords == (hit.keyword_database != nullptr);
 }
@@ -199,7 +201,7 @@ bool cached_entry_fits(const CachedDatabase& hit, const std::vector<CompiledRule
 void store_cached(const DatabaseCache& cache, const DatabaseCache::Key& key, const CompiledRuleset& set) {
   std::vector<CachedRuleMode> modes;
   for (const auto& r : set.rules())
-    modes.push_back({static_cast<int>(r.mode), r.window, r.bounded, r.own_database, r.mode_note});
+    modes.push_back({r.mode, r.window, r.bounded, r.own_database, r.mode_note});
   std::vector<const hs_database_t*> own;
   for (const auto& o : set.own_databases()) own.push_back(o.database.get());
   cache.store(key, set.database(), set.keyword_database(), own, modes);
@@ -266,10 +268,16 @@ std::shared_ptr<const CompiledRuleset> CompiledRuleset::compile(RuleConfig confi
     const auto& r = set->rules_[i];
     if (r.mode == EngineMode::kRe2Only) set->re2_only_.push_back(i);
     if (r.mode == EngineMode::kPathOnly) set->path_only_.push_back(i);
+    if (r.rule.generic) set->generic_ids_.push_back(r.rule.id);
     set->max_window_ = std::max(set->max_window_, r.window);
   }
+  std::sort(set->generic_ids_.begin(), set->generic_ids_.end());
   set->compile_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   return set;
+}
+
+bool CompiledRuleset::generic_rule(std::string_view id) const {
+  return std::binary_search(generic_ids_.begin(), generic_ids_.end(), id, std::less<>());
 }
 
 bool CompiledRuleset::adopt_cached(CachedDatabase& hit, uint32_t window_cap) {
@@ -280,7 +288,7 @@ bool CompiledRuleset::adopt_cached(CachedDatabase& hit, uint32_t window_cap) {
     auto& r = rules_[i];
     const CachedRuleMode& c = hit.rules[i];
     if (r.mode == EngineMode::kPathOnly) continue;
-    r.mode = static_cast<EngineMode>(c.mode);
+    r.mode = c.mode;
     r.window = c.window;
     r.bounded = c.bounded;
     r.mode_note = c.note;

@@ -26,20 +26,13 @@
 
 #include "scanner/util/hyperscan_handles.h"
 #include "scanner/ruleset/database_fingerprint.h"
+#include "scanner/ruleset/engine_mode.h"
 #include "scanner/ruleset/lazy_regex.h"
 #include "scanner/ruleset/rule.h"
 
 namespace leakgate {
 
 struct CachedDatabase;  // database_cache.h
-
-enum class EngineMode {
-  kExact,      // Hyperscan matches the regex as written; RE2 extracts the secret
-  kPrefilter,  // Hyperscan matches a superset (HS_FLAG_PREFILTER); RE2 confirms
-  kRe2Only,    // Hyperscan rejects even the prefilter form; RE2 scans the whole block (slow path)
-  kPathOnly,   // no regex: the rule flags files by path
-};
-const char* engine_mode_name(EngineMode m);
 
 struct CompiledAllowlist {
   AllowCondition condition = AllowCondition::kOr;
@@ -126,6 +119,10 @@ class CompiledRuleset {
   // Bytes two consecutive blocks of one file must share so that no match is cut: the longest window.
   uint32_t max_window() const { return max_window_; }
   double compile_ms() const { return compile_ms_; }
+  // Whether findings under rule id `id` are a generic rule's (Rule::generic), which yield to a
+  // specific rule's finding on the same bytes. By id because a Finding carries its rule's id; a
+  // loaded config's ids are unique (a set built by hand that repeats one: generic if any is).
+  bool generic_rule(std::string_view id) const;
   // The configuration files these rules came from (RuleConfig::sources).
   const std::vector<std::string>& config_sources() const { return config_sources_; }
   bool from_cache() const { return from_cache_; }
@@ -152,6 +149,7 @@ class CompiledRuleset {
   double compile_ms_ = 0;
   bool from_cache_ = false;
   std::vector<std::string> config_sources_;
+  std::vector<std::string> generic_ids_;  // sorted: the ids of the rules marked generic
   mutable std::once_flag exempt_once_;
   mutable std::unique_ptr<RE2::Set> exempt_paths_;  // null: no path-alone allowlist paths
 

@@ -155,7 +155,12 @@ struct FileConfig {
   ExtendSpec extend;
   std::vector<std::string> notices;
   std::vector<std::string> redefined;  // RuleConfig::redefined
+  std::unordered_set<std::string> writes_generic;  // ids whose [[rules]] entry sets `generic` itself
 };
+
+// Rule::generic for a rule that does not write `generic`: gitleaks' catch-all is generic-api-key,
+// leakgate's generic-secret, and a user's gitleaks config names its own the same way.
+bool generic_by_default(const std::string& id) { return id.rfind("generic", 0) == 0; }
 
 class Reader {
  public:
@@ -253,7 +258,9 @@ class Reader {
 
   // One [[rules]] entry. A rule may name neither regex nor path here: under [extend] it refines
   // the base rule of that id. Whether the merged rule is complete is checked after merging.
-  Rule rule(const toml::table& raw, size_t index, UnknownKeys& unknown, std::vector<std::string>& required) const {
+  // `writes_generic`: whether the entry sets `generic` (a refinement then replaces the base's).
+  Rule rule(const toml::table& raw, size_t index, UnknownKeys& unknown, std::vector<std::string>& required,
+            bool& writes_generic) const {
     Table t(raw, "rules", unknown);
     Rule r;
     r.origin = origin_;
@@ -301,6 +308,14 @@ class Reader {
     }
     r.examples = string_list(t, "examples", where);
     r.negatives = string_list(t, "negatives", where);
+    writes_generic = false;
+    r.generic = generic_by_default(r.id);
+    if (const toml::node* n = t.get("generic")) {
+      auto v = n->value_exact<bool>();
+      if (!v) fail(where, "'generic' must be true or false");
+      r.generic = *v;
+      writes_generic = true;
+    }
     return r;
   }
 
@@ -333,8 +348,11 @@ FileConfig parse_file(std::string_view text, const std::string& origin, const st
       const toml::table* t = item.as_table();
       if (!t) rd.fail("rule #" + std::to_string(i + 1), "must be a table");
       std::vector<std::string> req;
-      Rule r = rd.rule(*t, i++, unknown, req);
+      bool writes_generic = false;
+      Rule r = rd.rule(*t, i++, unknown, req, writes_generic);
       for (auto& q : req) required.emplace_back(r.id, std::move(q));
+      if (writes_generic) f.writes_generic.insert(r.id);
+      else f.writes_generic.erase(r.id);  // a later definition of the id replaces the whole rule
       // The same id twice: the later definition wins, as in gitleaks; say so.
       if (auto it = index.find(r.id); it != index.end() && !r.id.empty()) {
         f.notices.push_back(origin + ": rule '" + r.id + "' is defined twice; the later definition is used");
@@ -370,8 +388,9 @@ FileConfig parse_file(std::string_view text, const std::string& origin, const st
 }
 
 // The fields a refining rule sets replace the base rule's; keywords, tags and allowlists add up
-// (base first), as in gitleaks' extend(). The base's skipReport and required stay.
-void refine(Rule& base, Rule&& top) {
+// (base first), as in gitleaks' extend(). The base's skipReport and required stay, and its
+// `generic` unless the refining rule writes that key (`top_writes_generic`).
+void refine(Rule& base, Rule&& top, bool top_writes_generic) {
   if (!top.description.empty()) base.description = std::move(top.description);
   if (!top.regex.empty()) base.regex = std::move(top.regex);
   if (!top.path.empty()) base.path = std::move(top.path);
@@ -383,6 +402,7 @@ void refine(Rule& base, Rule&& top) {
   for (auto& a : top.allowlists) base.allowlists.push_back(std::move(a));
   if (!top.examples.empty()) base.examples = std::move(top.examples);
   if (!top.negatives.empty()) base.negatives = std::move(top.negatives);
+  if (top_writes_generic) base.generic = top.generic;
   base.origin = std::move(top.origin);
 }
 
@@ -429,7 +449,8 @@ RuleConfig merge(RuleConfig base, FileConfig top) {
   for (Rule& r : top.rules) {
     auto it = off.count(r.id) ? index.end() : index.find(r.id);
     if (it != index.end()) {
-      refine(base.rules[it->second], std::move(r));
+      const bool writes_generic = top.writes_generic.count(r.id) > 0;
+      refine(base.rules[it->second], std::move(r), writes_generic);
       continue;
     }
     if (r.regex.empty() && r.path.empty() && base.includes_builtin && !r.id.empty()) fail_missing_default(r);

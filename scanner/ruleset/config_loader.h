@@ -2,9 +2,11 @@
 // [[rules]], [allowlist] or [[allowlists]] (with targetRules), [[rules.allowlists]],
 // [[rules.required]], skipReport, and [extend] useDefault / path / disabledRules, where a rule that
 // names a base rule's id refines it. Keys match case-insensitively, as gitleaks' reader does.
-// leakgate adds per-rule `examples` / `negatives` and a `[hooks]` table. Keys it does not apply
-// (betterleaks' filter, validate, …) are named once in RuleConfig::notices. A broken file is an
-// Error naming the file, the rule and the key.
+// leakgate adds per-rule `examples` / `negatives` and `generic` (Rule::generic: true or false;
+// absent, the rule is generic when its id starts with "generic", as gitleaks' generic-api-key
+// does), and a `[hooks]` table. Keys it does not apply (betterleaks' filter, validate, …) are
+// named once in RuleConfig::notices. A broken file is an Error naming the file, the rule and the
+// key.
 //
 // Where the files come from is the caller's choice (ConfigFiles): the disk for a developer's own
 // tree, or a commit for a pull request's base side, so content under judgement never configures

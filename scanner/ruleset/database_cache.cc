@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -52,14 +51,17 @@ bool take_bool(const nlohmann::json& j, const char* name, bool& out) {
 }
 
 // One rule's entry of the meta JSON; false when a field is missing, of another type or out of
-// range for its C++ type. Whether the values make sense for the rules is the caller's check.
+// range for its C++ type (the mode: a number that names no EngineMode). Whether the values make
+// sense for the rules is the caller's check.
 bool take_rule(const nlohmann::json& r, CachedRuleMode& out) {
   uint64_t mode = 0, window = 0;
   const auto note = r.is_object() ? r.find("note") : r.end();
-  if (!r.is_object() || !take_uint(r, "mode", INT_MAX, mode) || !take_uint(r, "window", UINT32_MAX, window) ||
+  if (!r.is_object() || !take_uint(r, "mode", UINT64_MAX, mode) || !take_uint(r, "window", UINT32_MAX, window) ||
       !take_bool(r, "bounded", out.bounded) || !take_bool(r, "own", out.own) || note == r.end() || !note->is_string())
     return false;
-  out.mode = static_cast<int>(mode);
+  const std::optional<EngineMode> named = engine_mode_from_number(mode);
+  if (!named) return false;
+  out.mode = *named;
   out.window = static_cast<uint32_t>(window);
   out.note = note->get<std::string>();
   return true;
@@ -154,7 +156,7 @@ void DatabaseCache::store(const Key& key, const hs_database_t* db, const hs_data
   j["rules"] = nlohmann::json::array();
   for (const auto& r : rules)
     j["rules"].push_back(
-        {{"mode", r.mode}, {"window", r.window}, {"bounded", r.bounded}, {"own", r.own}, {"note", r.note}});
+        {{"mode", engine_mode_number(r.mode)}, {"window", r.window}, {"bounded", r.bounded}, {"own", r.own}, {"note", r.note}});
   const std::string meta = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   std::string out(kMagic, sizeof kMagic - 1);
   put_u64(out, key.material.size());

@@ -16,12 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "scanner/ruleset/engine_mode.h"
 #include "scanner/util/hyperscan_handles.h"
 
 namespace leakgate {
 
 struct CachedRuleMode {
-  int mode = 0;
+  EngineMode mode = EngineMode::kExact;  // read back only when the number names a mode
   uint32_t window = 0;
   bool bounded = true;
   bool own = false;  // the rule has a database of its own (CompiledRule::own_database)

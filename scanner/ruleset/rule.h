@@ -40,6 +40,14 @@ struct Rule {
   std::string origin;                  // where the rule came from, for messages
   bool skip_report = false;            // gitleaks: only a [[rules.required]] component, never reported
   size_t required = 0;                 // gitleaks' [[rules.required]] entries (composite rules)
+  // A catch-all rule: where a specific (non-generic) rule found the same bytes, this rule's finding
+  // is dropped (`API_KEY="sk-ant-…"` is an Anthropic key, not also a generic secret). Decided once,
+  // when the config is loaded (config_loader.h): leakgate's rule key `generic = true|false` when the
+  // rule writes it, else whether the id starts with "generic" — gitleaks' configs carry no such key,
+  // and their catch-all is `generic-api-key`. A refining rule that writes the key replaces the base
+  // rule's value; one that does not keeps it. Consumers read this flag (CompiledRuleset::
+  // generic_rule), never the id's spelling.
+  bool generic = false;
 };
 
 struct RuleConfig {

@@ -61,8 +61,9 @@ class RuleChecker {
   RuleChecker(const CompiledRule& cr, ContentScanner& scanner, TemplateExpander& expand, const RuleCheckOptions& o)
       : cr_(cr), scanner_(scanner), expand_(expand), options_(o) {
     res_.id = cr.rule.id;
-    res_.mode = engine_mode_name(cr.mode);
+    res_.mode = cr.mode;
     res_.note = cr.mode_note;
+    res_.generic = cr.rule.generic;
     if (o.pedantic && !cr.rule.regex.empty()) whole_ = std::make_unique<RE2>(cr.rule.regex, re2_options());
   }
 
@@ -115,8 +116,11 @@ class RuleChecker {
     }
     std::vector<Finding> all, mine;
     scanner_.scan_buffer(text, ScanTarget{"rule-example.txt", {}}, all);
-    for (auto& f : all)
+    specific_.clear();
+    for (auto& f : all) {
       if (f.rule_id == cr_.rule.id) mine.push_back(std::move(f));
+      else if (!scanner_.rules().generic_rule(f.rule_id)) specific_.insert(f.rule_id);
+    }
     return mine;
   }
 
@@ -133,7 +137,7 @@ class RuleChecker {
       if (options_.pedantic && pedantic_ok) pedantic_ok = pedantic_example(which + " " + quoted(t), text, *found);
     }
     if (all) ++res_.examples_ok;
-    else fail(which + ": not found: " + quoted(t));
+    else fail(which + ": not found: " + quoted(t) + yielded());
   }
 
   void negative(size_t i) {
@@ -150,6 +154,15 @@ class RuleChecker {
     }
     if (none) ++res_.negatives_ok;
     else fail(which + ": reported: " + quoted(t));
+  }
+
+  // Why a generic rule's example may be missing: a specific rule found something in it.
+  std::string yielded() const {
+    if (!cr_.rule.generic || specific_.empty()) return {};
+    std::string names;
+    for (const auto& id : specific_) names.append(names.empty() ? "'" : ", '").append(id).append("'");
+    return " (the rule is generic: it yields to a specific rule's finding on the same bytes, and " + names +
+           (specific_.size() == 1 ? " found one here)" : " found some here)");
   }
 
   // keyword-in-match over every match of the whole regex in `text`; false after a failure.
@@ -193,6 +206,7 @@ class RuleChecker {
   const RuleCheckOptions& options_;
   std::unique_ptr<RE2> whole_;  // the rule's regex as written (the compiled one may lack its leading context)
   std::set<std::string> keywords_seen_;
+  std::set<std::string> specific_;  // the specific rules with findings in the last expansion
   RuleCheckResult res_;
 };
 
@@ -203,14 +217,14 @@ std::vector<RuleCheckResult> check_one_by_one(const RuleConfig& config) {
   for (const Rule& r : config.rules) {
     RuleCheckResult res;
     res.id = r.id;
+    res.generic = r.generic;
     try {
       RuleConfig one;
       one.rules.push_back(r);
       auto s = CompiledRuleset::compile(one);
-      res.mode = engine_mode_name(s->rules()[0].mode);
+      res.mode = s->rules()[0].mode;
       res.note = s->rules()[0].mode_note;
     } catch (const Error& e) {
-      res.mode = "error";
       res.note = e.what();
     }
     results.push_back(std::move(res));

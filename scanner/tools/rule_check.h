@@ -17,11 +17,14 @@
 //   id-format         ids are lowercase words joined by '-'
 //   description       every rule says what it finds
 //   keywords          every regex rule has keywords (without, it runs on every block)
+// A generic rule (Rule::generic) is checked as scans run it: an example a specific rule also finds
+// on the same bytes is not this rule's finding, and its failure names the rule that took it.
 // What RE2 or the loader already refuse (lookarounds, backreferences, repeat counts over 1000,
 // an out-of-range secretGroup, …) fails the plain check.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,14 +35,17 @@ namespace leakgate {
 
 struct RuleCheckResult {
   std::string id;
-  std::string mode;      // engine mode name, or "error"
+  std::optional<EngineMode> mode;  // nullopt: the rule does not compile (`note` says why)
   std::string note;      // why not exact; the compile error; empty if all is well
+  bool generic = false;  // Rule::generic: its findings yield to a specific rule's on the same bytes
   size_t examples = 0, examples_ok = 0;
   size_t negatives = 0, negatives_ok = 0;
   // "rule 'ID': WHAT": a failing template (as written, never expanded: that would print a
   // key-shaped string) or, with --pedantic, the convention broken, named.
   std::vector<std::string> failures;
-  bool ok() const { return mode != "error" && examples_ok == examples && negatives_ok == negatives && failures.empty(); }
+  bool ok() const { return mode && examples_ok == examples && negatives_ok == negatives && failures.empty(); }
+  // The engine mode's name, or "error" for a rule that does not compile.
+  const char* mode_name() const { return mode ? engine_mode_name(*mode) : "error"; }
 };
 
 struct RuleCheckOptions {

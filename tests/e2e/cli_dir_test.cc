@@ -223,6 +223,38 @@ TEST_CASE("rules list and rules check on the built-in set and on gitleaks' confi
   CHECK(r.out.find("ok   ok-rule") != std::string::npos);
 }
 
+TEST_CASE("rules list and rules check say which rules are generic, from the key or the id") {
+  auto list = run_leakgate({"rules", "list", "-f", "json", "--no-local-config"});
+  REQUIRE(list.exit_code == 0);
+  std::set<std::string> generic;
+  for (const auto& r : json::parse(list.out)) {
+    REQUIRE(r.contains("generic"));
+    if (r["generic"].get<bool>()) generic.insert(r["id"].get<std::string>());
+  }
+  CHECK(generic == std::set<std::string>{"generic-secret"});
+  auto check = run_leakgate({"rules", "check"});
+  CHECK(check.exit_code == 0);
+  const std::string note = "     generic: its findings yield to a specific rule's on the same bytes\n";
+  const size_t at = check.out.find(" generic-secret ");
+  REQUIRE(at != std::string::npos);
+  CHECK(check.out.find(note, at) == check.out.find('\n', at) + 1);  // the line right after the rule's
+  CHECK(check.out.find(note) == check.out.rfind(note));              // and for no other rule
+  // A user's file: the key marks a rule, and it is applied (no "keys leakgate does not apply" notice).
+  TempDir t;
+  t.write("r.toml", "[[rules]]\nid = \"corp-catchall\"\nregex = '''corp=(\\S{12,})'''\nsecretGroup = 1\n"
+                    "keywords = [\"corp=\"]\ngeneric = true\n"
+                    "[[rules]]\nid = \"generic-corp\"\nregex = '''gcorp=(\\S{12,})'''\nsecretGroup = 1\n"
+                    "keywords = [\"gcorp=\"]\ngeneric = false\n");
+  auto mine = run_leakgate({"rules", "list", "-f", "json", "-c", "r.toml"}, "", t.path());
+  INFO(mine.err);
+  REQUIRE(mine.exit_code == 0);
+  CHECK(mine.err.find("does not apply") == std::string::npos);
+  const json rules = json::parse(mine.out);
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0]["generic"] == true);
+  CHECK(rules[1]["generic"] == false);
+}
+
 TEST_CASE("rules check --pedantic: the built-in rules keep their conventions, a bad file names rule and check") {
   auto builtin = run_leakgate({"rules", "check", "--pedantic"});
   INFO(builtin.out);
@@ -324,4 +356,44 @@ TEST_CASE("a deleted working directory: stdin scans with the built-in rules") {
   INFO(r.err);
   CHECK(r.exit_code == 1);
   CHECK(findings_of(r).size() == 1);
+}
+
+TEST_CASE("merge and --baseline read statuses back by name, and refuse a status they do not know") {
+  TempDir t;
+  auto finding = [](const std::string& fp, int line, const std::string& verification, const std::string& revocation) {
+    json f = {{"rule_id", "demo-rule"}, {"description", "demo"}, {"file", "a.txt"}, {"line", line}, {"column", 1},
+              {"end_line", line}, {"end_column", 8}, {"secret", "demo...xy"}, {"redacted", true},
+              {"secret_sha256", std::string(64, '0')}, {"fingerprint", fp}};
+    f["verification"] = {{"status", verification}, {"http_status", 401}};
+    f["revocation"] = {{"status", revocation}, {"message", "m"}, {"key_id", nullptr}};
+    return f;
+  };
+  t.write("a.json", json::array({finding("demo-rule:00000000000000a1", 1, "dead", "not-live")}).dump());
+  t.write("b.jsonl", finding("demo-rule:00000000000000b2", 2, "unknown", "error").dump() + "\n");
+  auto merged = run_leakgate({"merge", "a.json", "b.jsonl", "-f", "text"}, "", t.path());
+  INFO(merged.err);
+  CHECK(merged.exit_code == 1);
+  CHECK(merged.out == "a.txt:1:1: demo-rule demo...xy  [dead]  [not-live]\n"
+                      "a.txt:2:1: demo-rule demo...xy  [unknown]  [error]\n");
+  auto as_json = run_leakgate({"merge", "a.json", "b.jsonl"}, "", t.path());
+  const json back = findings_of(as_json);
+  REQUIRE(back.size() == 2);
+  CHECK(back[0]["verification"]["status"] == "dead");
+  CHECK(back[0]["revocation"]["status"] == "not-live");
+  CHECK(back[1]["verification"]["status"] == "unknown");
+  CHECK(back[1]["revocation"]["status"] == "error");
+
+  // A status that is not one of the names is the report's error, never read as some default.
+  t.write("bad.json", json::array({finding("demo-rule:00000000000000c3", 3, "dead", "revoked")}).dump());
+  t.write("tree/a.txt", "nothing here\n");
+  for (const std::vector<std::string>& args : {std::vector<std::string>{"merge", "a.json", "bad.json", "-o", "m.json"},
+                                               std::vector<std::string>{"dir", "tree", "--baseline", "bad.json"}}) {
+    auto r = run_leakgate(args, "", t.path());
+    INFO(args[0] << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find("leakgate: error: report 'bad.json', finding 1: field 'revocation.status' must be one of "
+                     "deactivated, would-deactivate, already-inactive, not-found, ambiguous, not-ours, not-live, "
+                     "declined, error, not 'revoked'\n") != std::string::npos);
+  }
+  CHECK_FALSE(std::filesystem::exists(t.path() / "m.json"));
 }

@@ -18,6 +18,8 @@
 
 using lgtest::AdminApiEmulator;
 using Fault = AdminApiEmulator::Fault;
+using RS = leakgate::RevocationStatus;
+using VS = leakgate::VerificationStatus;
 
 namespace {
 // A client that retries as in production but without the real waits: hundreds of runs stay fast.
@@ -31,11 +33,11 @@ leakgate::AnthropicApi fast_retrying_client(leakgate::CurlTransport& transport, 
 
 TEST_CASE("revoke by hint under random faults: only unique active matches are ever deactivated") {
   ::setenv("LEAKGATE_HTTP_TIMEOUT_MS", "2000", 1);
-  const std::set<std::string> outcomes{"deactivated", "already-inactive", "not-found", "ambiguous", "error"};
+  const std::set<RS> outcomes{RS::kDeactivated, RS::kAlreadyInactive, RS::kNotFound, RS::kAmbiguous, RS::kError};
   const Fault faults[] = {Fault::k429, Fault::k529, Fault::k500, Fault::kDrop, Fault::kMalformed, Fault::k403, Fault::kShiftPage};
   const char* paths[] = {"/v1/organizations/api_keys", "/v1/organizations/api_keys/", "/v1/organizations/me", ""};
   int runs = 0, deactivations = 0;
-  std::map<std::string, int> seen_outcomes;
+  std::map<RS, int> seen_outcomes;
   for (uint64_t seed = 1; seed <= 200; ++seed) {
     std::mt19937_64 rng(seed);
     lgtest::KeyGen g(seed);
@@ -78,14 +80,14 @@ TEST_CASE("revoke by hint under random faults: only unique active matches are ev
       const auto& r = result[i];
       CHECK(outcomes.count(r.status) == 1);
       ++seen_outcomes[r.status];
-      if (r.status == "deactivated") {
+      if (r.status == RS::kDeactivated) {
         const auto& ids = by_hint[t.hint];
         REQUIRE(ids.size() == 1);
         CHECK(initial[ids[0]] == "active");
         CHECK(r.key_id == ids[0]);
         targeted.insert(ids[0]);
       }
-      if (r.status == "ambiguous") CHECK(r.candidates.size() >= 2);
+      if (r.status == RS::kAmbiguous) CHECK(r.candidates.size() >= 2);
     }
     for (const auto& [id, status] : initial) {
       INFO("seed " << seed << " key " << id);
@@ -99,7 +101,7 @@ TEST_CASE("revoke by hint under random faults: only unique active matches are ev
         bool unique_target = false;
         for (size_t i = 0; i < targets.size(); ++i)
           unique_target |= by_hint[targets[i].hint].size() == 1 && by_hint[targets[i].hint][0] == id &&
-                           status == "active" && result[i].status == "error";
+                           status == "active" && result[i].status == RS::kError;
         CHECK(unique_target);
         CHECK(now == "inactive");
       }
@@ -108,8 +110,8 @@ TEST_CASE("revoke by hint under random faults: only unique active matches are ev
   CHECK(runs == 200);
   CHECK(deactivations > 20);  // the faults did not stop every run from doing its job
   // Every kind of outcome happened somewhere in the runs: the faults were felt.
-  for (const auto& o : outcomes) {
-    INFO(o);
+  for (const RS o : outcomes) {
+    INFO(leakgate::revocation_status_name(o));
     CHECK(seen_outcomes[o] > 0);
   }
 }
@@ -123,11 +125,11 @@ std::string forge(lgtest::KeyGen& g, const std::string& real) {
 }
 
 bool proven(const leakgate::KeyCheck& c, const std::string& org) {
-  return c.status == "live" && c.organization_id == org;
+  return c.status == VS::kLive && c.organization_id == org;
 }
 
 bool undecided(const leakgate::KeyCheck& c) {
-  return c.status != "dead" && !(c.status == "live" && !c.organization_id.empty());
+  return c.status != VS::kDead && !(c.status == VS::kLive && !c.organization_id.empty());
 }
 
 }  // namespace
@@ -135,13 +137,13 @@ bool undecided(const leakgate::KeyCheck& c) {
 TEST_CASE("found keys under random faults: a key not proven live in our organization is never acted on") {
   ::setenv("LEAKGATE_HTTP_TIMEOUT_MS", "2000", 1);
   const std::string our_org = "org_01TESTORG";
-  const std::set<std::string> outcomes{"deactivated", "already-inactive", "not-found", "ambiguous",
-                                       "not-ours",    "not-live",         "error"};
+  const std::set<RS> outcomes{RS::kDeactivated, RS::kAlreadyInactive, RS::kNotFound, RS::kAmbiguous,
+                              RS::kNotOurs,     RS::kNotLive,         RS::kError};
   const Fault faults[] = {Fault::k429,  Fault::k529,       Fault::k500, Fault::k503,      Fault::kDrop,
                           Fault::k403,  Fault::kMalformed, Fault::kShiftPage};
   const char* paths[] = {"/v1/models", "/v1/organizations/api_keys", "/v1/organizations/api_keys/",
                          "/v1/organizations/me", ""};
-  std::map<std::string, int> seen_outcomes;
+  std::map<RS, int> seen_outcomes;
   int proven_deactivations = 0, unverified_runs = 0;
   for (uint64_t seed = 1; seed <= 150; ++seed) {
     std::mt19937_64 rng(seed * 7919);
@@ -196,19 +198,20 @@ TEST_CASE("found keys under random faults: a key not proven live in our organiza
       const auto& t = targets[i];
       const auto& r = result[i];
       REQUIRE(t.check);
-      INFO("seed " << seed << " target " << i << " check " << t.check->status << " " << t.check->organization_id
-                   << " outcome " << r.status << ": " << r.message);
+      INFO("seed " << seed << " target " << i << " check " << leakgate::verification_status_name(t.check->status) << " "
+                   << t.check->organization_id << " outcome " << leakgate::revocation_status_name(r.status) << ": "
+                   << r.message);
       CHECK(outcomes.count(r.status) == 1);
       ++seen_outcomes[r.status];
       const leakgate::KeyCheck& c = *t.check;
-      if (c.status == "dead") CHECK(r.status == "not-live");
-      if (c.status == "live" && !c.organization_id.empty() && c.organization_id != our_org)
-        CHECK((r.status == "not-ours" || r.status == "error"));
+      if (c.status == VS::kDead) CHECK(r.status == RS::kNotLive);
+      if (c.status == VS::kLive && !c.organization_id.empty() && c.organization_id != our_org)
+        CHECK((r.status == RS::kNotOurs || r.status == RS::kError));
       if (undecided(c) && !options.act_on_unverified) {
-        CHECK(r.status == "error");
+        CHECK(r.status == RS::kError);
         CHECK(r.message.rfind("could not verify the key (", 0) == 0);
       }
-      if (r.status == "deactivated") {
+      if (r.status == RS::kDeactivated) {
         CHECK((proven(c, our_org) || (options.act_on_unverified && undecided(c))));
         if (proven(c, our_org)) ++proven_deactivations;
       }
@@ -222,7 +225,7 @@ TEST_CASE("found keys under random faults: a key not proven live in our organiza
       bool justified = false;
       for (size_t i = 0; i < targets.size(); ++i) {
         const auto& t = targets[i];
-        if (t.hint != k.hint || (result[i].status != "deactivated" && result[i].status != "error")) continue;
+        if (t.hint != k.hint || (result[i].status != RS::kDeactivated && result[i].status != RS::kError)) continue;
         justified |= proven(*t.check, our_org) && secret_of[t.secret_sha256] == k.secret;
         justified |= options.act_on_unverified && undecided(*t.check);
       }
@@ -231,8 +234,8 @@ TEST_CASE("found keys under random faults: a key not proven live in our organiza
   }
   CHECK(proven_deactivations > 20);  // the faults did not stop every run from doing its job
   CHECK(unverified_runs > 20);
-  for (const auto& o : {"deactivated", "not-ours", "not-live", "error", "ambiguous"}) {
-    INFO(o);
+  for (const RS o : {RS::kDeactivated, RS::kNotOurs, RS::kNotLive, RS::kError, RS::kAmbiguous}) {
+    INFO(leakgate::revocation_status_name(o));
     CHECK(seen_outcomes[o] > 0);
   }
 }

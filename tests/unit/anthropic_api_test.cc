@@ -77,16 +77,16 @@ TEST_CASE("key checks: 200 live with its organization, 401 and 404 dead, anythin
   AnthropicApi api(t, "http://fake", p);
   t.replies = {reply(200, "{}", {{"anthropic-organization-id", "org_A"}})};
   auto c = api.check_key("k", false);
-  CHECK(c.status == "live");
+  CHECK(c.status == VerificationStatus::kLive);
   CHECK(c.organization_id == "org_A");
   CHECK(t.seen.back().url == "http://fake/v1/models");
   for (int dead : {401, 404}) {
     t.replies = {reply(dead)};
-    CHECK(api.check_key("k", false).status == "dead");
+    CHECK(api.check_key("k", false).status == VerificationStatus::kDead);
   }
   for (int unknown : {402, 403, 429, 500, 529, 0}) {
     t.replies = {reply(unknown)};
-    CHECK(api.check_key("k", false).status == "unknown");
+    CHECK(api.check_key("k", false).status == VerificationStatus::kUnknown);
   }
 }
 

@@ -80,8 +80,8 @@ TEST_CASE("every built-in rule finds its examples and none of its look-alikes, o
     for (const auto& r : check_rules(cfg, seed, 10)) {
       INFO(r.id << " seed " << seed);
       for (const auto& f : r.failures) INFO(f);
-      CHECK(r.mode != "error");
-      CHECK(r.mode != "re2-only");
+      CHECK(r.mode.has_value());
+      CHECK(r.mode != EngineMode::kRe2Only);
       CHECK(r.ok());
     }
   }
@@ -497,4 +497,110 @@ TEST_CASE("a key of thousands of dotted parts is refused before toml++ recurses 
   std::string ok = "a";
   for (int i = 0; i < 511; ++i) ok += ".a";
   CHECK(message_of("title = 'x'\n" + ok + " = 1\n") == "(accepted)");
+}
+
+namespace {
+
+// A specific rule and a catch-all whose secret is the same bytes, the catch-all's `generic` line
+// given (or none): the precedence must follow the flag, not the id.
+std::string precedence_rules(const std::string& catchall_id, const std::string& generic_line) {
+  return "[[rules]]\nid = \"vendor-zq\"\nregex = '''zq_[a-z]{12}'''\nkeywords = [\"zq_\"]\n"
+         "[[rules]]\nid = \"" + catchall_id + "\"\nregex = '''zkey=(\\S{12,})'''\nsecretGroup = 1\n"
+         "keywords = [\"zkey=\"]\n" + generic_line;
+}
+
+bool generic_flag(const RuleConfig& cfg, const std::string& id) {
+  const auto it = std::find_if(cfg.rules.begin(), cfg.rules.end(), [&](const Rule& r) { return r.id == id; });
+  REQUIRE(it != cfg.rules.end());
+  return it->generic;
+}
+
+}  // namespace
+
+TEST_CASE("a rule marked generic yields to a specific rule on the same bytes, whatever its id") {
+  KeyGen g(41);
+  const std::string both = "zkey=zq_" + g.random("lower", 12) + "\n";  // one value, both rules' secret
+  const std::string alone = "zkey=" + g.random("lalnum", 16) + "\n";   // the catch-all's only
+  for (const char* line : {"generic = true\n", "GENERIC = true\n"}) {  // keys match in any case
+    INFO(line);
+    const auto set = compile(precedence_rules("catchall-assign", line));
+    CHECK(count_rule(scan_text(both, 0, set), "vendor-zq") == 1);
+    CHECK(count_rule(scan_text(both, 0, set), "catchall-assign") == 0);
+    CHECK(count_rule(scan_text(alone, 0, set), "catchall-assign") == 1);  // yields only where overlapped
+  }
+  // Control: the same rule without the key is specific, and both findings stand.
+  for (const char* line : {"", "generic = false\n"}) {
+    INFO(line);
+    const auto set = compile(precedence_rules("catchall-assign", line));
+    CHECK(count_rule(scan_text(both, 0, set), "vendor-zq") == 1);
+    CHECK(count_rule(scan_text(both, 0, set), "catchall-assign") == 1);
+  }
+}
+
+TEST_CASE("a rule named generic-something but marked generic = false does not yield") {
+  KeyGen g(42);
+  const std::string both = "zkey=zq_" + g.random("lower", 12) + "\n";
+  const auto marked = compile(precedence_rules("generic-assign", "generic = false\n"));
+  CHECK(count_rule(scan_text(both, 0, marked), "vendor-zq") == 1);
+  CHECK(count_rule(scan_text(both, 0, marked), "generic-assign") == 1);
+  // Control: without the key, the id's default (generic) holds and the specific rule wins.
+  const auto by_name = compile(precedence_rules("generic-assign", ""));
+  CHECK(count_rule(scan_text(both, 0, by_name), "vendor-zq") == 1);
+  CHECK(count_rule(scan_text(both, 0, by_name), "generic-assign") == 0);
+}
+
+TEST_CASE("generic is decided when the config loads: the key, else the id, and refinements keep it") {
+  // gitleaks' configs carry no such key: their catch-all, generic-api-key, is generic by its id,
+  // and it alone of gitleaks' 222 rules.
+  const RuleConfig gl = load_config_file(LEAKGATE_TEST_DATA_DIR "/gitleaks/gitleaks.toml");
+  std::vector<std::string> generic;
+  for (const Rule& r : gl.rules)
+    if (r.generic) generic.push_back(r.id);
+  CHECK(generic == std::vector<std::string>{"generic-api-key"});
+  // The built-in set writes the key for its one catch-all.
+  generic.clear();
+  for (const Rule& r : load_builtin_config(/*with_examples=*/true).rules)
+    if (r.generic) generic.push_back(r.id);
+  CHECK(generic == std::vector<std::string>{"generic-secret"});
+  CHECK(generic_flag(load_builtin_config(), "generic-secret"));  // and the examples-free copy scans use
+
+  // The key is leakgate's and applied: not among the keys named as not applied.
+  const RuleConfig cfg = parse_config(precedence_rules("catchall-assign", "generic = true\nspecificity = 0\n"), "g.toml");
+  CHECK(generic_flag(cfg, "catchall-assign"));
+  REQUIRE(cfg.notices.size() == 1);
+  CHECK(cfg.notices[0] == "g.toml: keys leakgate does not apply: rules.specificity (1 rule)");
+
+  // Anything but a boolean is refused, naming the file, the rule and the key.
+  for (const char* bad : {"generic = \"yes\"\n", "generic = 1\n", "generic = [true]\n"}) {
+    INFO(bad);
+    CHECK(lgtest::error_message([&] { parse_config(precedence_rules("catchall-assign", bad), "g.toml"); }) ==
+          "g.toml: rule 'catchall-assign': 'generic' must be true or false");
+  }
+
+  // Refining a built-in rule by id: the base's value stays unless the refining rule writes the key.
+  const std::string extend = "[extend]\nuseDefault = true\n[[rules]]\nid = \"generic-secret\"\n";
+  CHECK(generic_flag(parse_config(extend + "keywords = [\"zq_pass\"]\n", "r.toml"), "generic-secret"));
+  CHECK_FALSE(generic_flag(parse_config(extend + "generic = false\n", "r.toml"), "generic-secret"));
+  CHECK_FALSE(generic_flag(parse_config(extend, "r.toml"), "anthropic-api-key"));
+  const std::string up = "[extend]\nuseDefault = true\n[[rules]]\nid = \"anthropic-api-key\"\n";
+  CHECK(generic_flag(parse_config(up + "generic = true\n", "r.toml"), "anthropic-api-key"));
+
+  // Through a local .leakgate.toml layered on the built-in rules, as a scan reads it.
+  lgtest::TempDir dir;
+  dir.write(".leakgate.toml", "[[rules]]\nid = \"generic-secret\"\ngeneric = false\n"
+                              "[[rules]]\nid = \"corp-catchall\"\nregex = '''corp=(\\S{12,})'''\nsecretGroup = 1\n"
+                              "keywords = [\"corp=\"]\ngeneric = true\n");
+  const ConfigFiles local = disk_config_files(dir.path());
+  const RuleConfig layered = resolve_scan_config("", &local);
+  CHECK_FALSE(generic_flag(layered, "generic-secret"));
+  CHECK(generic_flag(layered, "corp-catchall"));
+  const auto set = CompiledRuleset::compile(layered);
+  CHECK(set->generic_rule("corp-catchall"));
+  CHECK_FALSE(set->generic_rule("generic-secret"));
+  CHECK_FALSE(set->generic_rule("anthropic-api-key"));
+  // The Anthropic key inside the catch-all's value is reported once, as the Anthropic key.
+  KeyGen g(43);
+  const auto found = scan_text("corp=" + g.anthropic_api() + "\n", 0, set);
+  CHECK(count_rule(found, "anthropic-api-key") == 1);
+  CHECK(count_rule(found, "corp-catchall") == 0);
 }

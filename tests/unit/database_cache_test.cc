@@ -11,6 +11,7 @@
 
 #include "scanner/ruleset/compiled_ruleset.h"
 #include "scanner/ruleset/config_loader.h"
+#include "scanner/ruleset/database_cache.h"
 #include "scanner/ruleset/database_fingerprint.h"
 #include "support/test_support.h"
 
@@ -148,6 +149,9 @@ TEST_CASE("a cache entry with a value out of range is a miss: recompiled, never 
   using Edit = std::function<void(nlohmann::json&)>;
   const std::vector<std::pair<std::string, Edit>> meta_edits = {
       {"an engine mode that does not exist", [](auto& j) { j["rules"][1]["mode"] = 7; }},
+      {"the first number past the last engine mode", [](auto& j) { j["rules"][1]["mode"] = 4; }},
+      {"a mode that names one only cut to 32 bits", [](auto& j) { j["rules"][1]["mode"] = (1ull << 32) | 1; }},
+      {"a mode that is a string", [](auto& j) { j["rules"][1]["mode"] = "0"; }},
       {"path-only for a rule with a regex", [](auto& j) { j["rules"][1]["mode"] = 3; }},
       {"a negative mode", [](auto& j) { j["rules"][1]["mode"] = -1; }},
       {"a mode that is not an integer", [](auto& j) { j["rules"][1]["mode"] = 0.5; }},
@@ -215,4 +219,52 @@ TEST_CASE("a cache entry with a value out of range is a miss: recompiled, never 
   auto cached = CompiledRuleset::compile(cfg, o);
   CHECK(cached->from_cache());
   scans_right(cached, g);
+}
+
+TEST_CASE("the cache reads each engine mode back as the mode its number names, and a number naming none is a miss") {
+  // The numbers a file holds are the enum's: 0..3, fixed, each its own mode.
+  const std::vector<std::pair<uint64_t, EngineMode>> numbered = {
+      {0, EngineMode::kExact}, {1, EngineMode::kPrefilter}, {2, EngineMode::kRe2Only}, {3, EngineMode::kPathOnly}};
+  for (const auto& [n, m] : numbered) {
+    CHECK(engine_mode_number(m) == n);
+    CHECK(engine_mode_from_number(n) == m);
+  }
+  for (uint64_t n : {uint64_t{4}, uint64_t{255}, uint64_t{256}, (uint64_t{1} << 32) | 1, ~uint64_t{0}}) {
+    INFO(n);
+    CHECK_FALSE(engine_mode_from_number(n));
+  }
+
+  // Through a file: DatabaseCache::load() itself refuses the entry, before any rule set sees it.
+  lgtest::TempDir dir;
+  const DatabaseCache cache(dir.path() / "cache");
+  REQUIRE(cache.enabled());
+  const DatabaseCache::Key key = cache.key("modes-test");
+  cache.store(key, nullptr, nullptr, {}, {CachedRuleMode{EngineMode::kRe2Only, 40, false, false, "why"}});
+  const auto files = entries(dir.path() / "cache");
+  REQUIRE(files.size() == 1);
+  const std::string good = lgtest::read_file(files[0]);
+  const EntryParts parts = split_entry(good);
+  const auto loaded = cache.load(key);
+  REQUIRE(loaded);
+  REQUIRE(loaded->rules.size() == 1);
+  CHECK(loaded->rules[0].mode == EngineMode::kRe2Only);
+  CHECK(nlohmann::json::parse(parts.meta)["rules"][0]["mode"] == 2);
+  auto with_mode = [&](const nlohmann::json& mode) {
+    auto j = nlohmann::json::parse(parts.meta);
+    j["rules"][0]["mode"] = mode;
+    write_bytes(files[0], join_entry({parts.head, j.dump(), parts.databases}));
+    return cache.load(key);
+  };
+  for (const auto& [n, m] : numbered) {
+    INFO(n);
+    const auto hit = with_mode(n);
+    REQUIRE(hit);
+    CHECK(hit->rules[0].mode == m);
+  }
+  for (const nlohmann::json& bad : {nlohmann::json(4), nlohmann::json(7), nlohmann::json((1ull << 32) | 2),
+                                    nlohmann::json(~0ull), nlohmann::json(-1), nlohmann::json(2.0),
+                                    nlohmann::json("2"), nlohmann::json(true), nlohmann::json(nullptr)}) {
+    INFO(bad.dump());
+    CHECK_FALSE(with_mode(bad));
+  }
 }

@@ -89,6 +89,72 @@ TEST_CASE("json carries CLI.md's fields") {
   CHECK(n == 2);
 }
 
+TEST_CASE("statuses have one spelling each, the CLI contract's, and parse back from it alone") {
+  const std::vector<std::string> verification{"live", "dead", "unknown"};
+  const std::vector<std::string> revocation{"deactivated", "would-deactivate", "already-inactive",
+                                            "not-found",   "ambiguous",        "not-ours",
+                                            "not-live",    "declined",         "error"};
+  REQUIRE(kVerificationStatuses.size() == verification.size());
+  for (size_t i = 0; i < verification.size(); ++i) {
+    CHECK(verification_status_name(kVerificationStatuses[i]) == verification[i]);
+    CHECK(parse_verification_status(verification[i]) == kVerificationStatuses[i]);
+  }
+  REQUIRE(kRevocationStatuses.size() == revocation.size());
+  for (size_t i = 0; i < revocation.size(); ++i) {
+    CHECK(revocation_status_name(kRevocationStatuses[i]) == revocation[i]);
+    CHECK(parse_revocation_status(revocation[i]) == kRevocationStatuses[i]);
+  }
+  // No other spelling: not another case, not padded, not the enumerator's C++ name, not empty.
+  for (const char* other : {"Live", "live ", "kLive", "", "alive", "deactivate", "not_found", "ERROR"}) {
+    INFO(other);
+    CHECK_FALSE(parse_verification_status(other));
+    CHECK_FALSE(parse_revocation_status(other));
+  }
+}
+
+TEST_CASE("every format prints statuses by name, and json and jsonl read each one back") {
+  lgtest::KeyGen g(30);
+  const Finding base = sample(g.anthropic_api())[0];
+  std::vector<Finding> v;
+  for (size_t i = 0; i < kRevocationStatuses.size(); ++i) {
+    Finding f = base;
+    f.line = i + 1;
+    f.verification = Verification{kVerificationStatuses[i % kVerificationStatuses.size()], 200, ""};
+    f.revocation = Revocation{kRevocationStatuses[i], i % 2 ? "apikey_01r" + std::to_string(i) : "", "m", {}};
+    v.push_back(std::move(f));
+  }
+  const std::string text = render(ReportFormat::kText, v), csv = render(ReportFormat::kCsv, v);
+  const json arr = json::parse(render(ReportFormat::kJson, v));
+  const json sarif = json::parse(render(ReportFormat::kSarif, v));
+  REQUIRE(arr.size() == v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    const std::string vs = verification_status_name(v[i].verification->status);
+    const std::string rs = revocation_status_name(v[i].revocation->status);
+    INFO(vs << " " << rs);
+    const std::string key_id = v[i].revocation->key_id.empty() ? "" : " " + v[i].revocation->key_id;
+    std::string at = "src/app.py:";  // appended, not "…" + …: GCC 12 warns falsely (-Wstringop-overflow) on that
+    at.append(std::to_string(i + 1)).append(":7: anthropic-api-key ");
+    CHECK(text.find(at) != std::string::npos);
+    CHECK(text.find("  [" + vs + "]  [" + rs + key_id + "]\n") != std::string::npos);
+    CHECK(csv.find("," + vs + "," + rs + "\r\n") != std::string::npos);
+    CHECK(arr[i]["verification"]["status"] == vs);
+    CHECK(arr[i]["revocation"]["status"] == rs);
+    CHECK(sarif["runs"][0]["results"][i]["properties"]["verification"] == vs);
+    CHECK(sarif["runs"][0]["results"][i]["properties"]["revocation"] == rs);
+  }
+  for (auto fmt : {ReportFormat::kJson, ReportFormat::kJsonl}) {
+    const auto back = parse_json_report(render(fmt, v, /*redact=*/false), "r.json");
+    REQUIRE(back.size() == v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+      REQUIRE(back[i].verification);
+      REQUIRE(back[i].revocation);
+      CHECK(back[i].verification->status == v[i].verification->status);
+      CHECK(back[i].revocation->status == v[i].revocation->status);
+      CHECK(back[i].revocation->key_id == v[i].revocation->key_id);
+    }
+  }
+}
+
 TEST_CASE("secret_sha256 and file_base64 follow the standards (FIPS 180-4 and RFC 4648 test vectors)") {
   CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
@@ -239,6 +305,21 @@ TEST_CASE("a malformed earlier report is an error that names the finding and the
   CHECK(error_of(R"({"verification":{"status":5}})") ==
         "report 'base.jsonl', finding 1: field 'verification.status' must be a string");
   CHECK(error_of(R"({"revocation":[]})") == "report 'base.jsonl', finding 1: field 'revocation' must be a JSON object");
+  // A status read back is one of its names, or the report is refused: never a silent default.
+  CHECK(error_of(R"({"verification":{"status":"alive"}})") ==
+        "report 'base.jsonl', finding 1: field 'verification.status' must be one of live, dead, unknown, not 'alive'");
+  CHECK(error_of(R"({"verification":{"http_status":200}})") ==
+        "report 'base.jsonl', finding 1: field 'verification.status' is missing (it must be one of live, dead, unknown)");
+  CHECK(error_of("{}\n" R"({"revocation":{"status":"Deactivated","key_id":"apikey_01x"}})") ==
+        "report 'base.jsonl', finding 2: field 'revocation.status' must be one of deactivated, would-deactivate, "
+        "already-inactive, not-found, ambiguous, not-ours, not-live, declined, error, not 'Deactivated'");
+  CHECK(error_of(R"({"revocation":{"status":null}})") ==
+        "report 'base.jsonl', finding 1: field 'revocation.status' is missing (it must be one of deactivated, "
+        "would-deactivate, already-inactive, not-found, ambiguous, not-ours, not-live, declined, error)");
+  CHECK(error_of(R"({"revocation":{"status":")" + std::string(100, 'x') + R"("}})") ==
+        "report 'base.jsonl', finding 1: field 'revocation.status' must be one of deactivated, would-deactivate, "
+        "already-inactive, not-found, ambiguous, not-ours, not-live, declined, error, not '" +
+            std::string(40, 'x') + "...'");
   CHECK(error_of(R"({"file":"a","file_base64":"not base64!"})") ==
         "report 'base.jsonl', finding 1: field 'file_base64' is not base64");
   CHECK(error_of("[1]") == "report 'base.jsonl', finding 1: the finding must be a JSON object");

@@ -191,7 +191,34 @@ TEST_CASE("rules check without --pedantic already refuses what RE2 and Hyperscan
     r.regex = regex;
     const auto c = check(r.toml(), /*pedantic=*/false);
     REQUIRE(c.results.size() == 1);
-    CHECK(c.results[0].mode == "error");
+    CHECK_FALSE(c.results[0].mode);
+    CHECK(c.results[0].mode_name() == std::string("error"));
     CHECK(c.results[0].note.find("invalid regex") != std::string::npos);
   }
+}
+
+TEST_CASE("rules check knows generic rules: an example a specific rule takes names that rule") {
+  // The catch-all's example is also the specific rule's: scanned as scans run, it yields.
+  RuleText specific;
+  RuleText catchall;
+  catchall.id = "vendor-q-catchall";
+  catchall.regex = "assign=(\\S{20,})";
+  catchall.keywords = "\"assign=\"";
+  catchall.examples = "'assign={{lalnum:24}}', 'assign=vendorq_{{lalnum:20}}'";
+  catchall.negatives = "'assign=short', 'assign: {{lalnum:24}}'";
+  const std::string with_key = specific.toml() + catchall.toml().substr(std::string("title = \"test\"\n").size()) +
+                               "generic = true\n";
+  const auto c = check(with_key, /*pedantic=*/false);
+  REQUIRE(c.results.size() == 2);
+  CHECK_FALSE(c.results[0].generic);
+  CHECK(c.results[1].generic);
+  CHECK(c.results[1].examples_ok == 1);
+  CHECK(c.failures() ==
+        "rule 'vendor-q-catchall': example 2: not found: 'assign=vendorq_{{lalnum:20}}' (the rule is generic: it "
+        "yields to a specific rule's finding on the same bytes, and 'vendor-q-token' found one here)\n");
+  // Not generic, the same example is found.
+  const auto plain = check(with_key.substr(0, with_key.size() - std::string("generic = true\n").size()), false);
+  INFO(plain.failures());
+  CHECK(plain.ok());
+  CHECK_FALSE(plain.results[1].generic);
 }
