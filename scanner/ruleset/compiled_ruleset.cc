@@ -300,7 +300,37 @@ bool CompiledRuleset::adopt_cached(CachedDatabase& hit, uint32_t window_cap) {
   return true;
 }
 
+namespace {
+
+unsigned hs_flags(const CompiledRule& r) { return r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0u; }
+
+// One step down when Hyperscan refuses a rule's database pattern: exact becomes prefilter, and
+// prefilter becomes RE2 alone (unbounded, no database of its own).
+void demote(CompiledRule& r, const std::string& msg, uint32_t unbounded_window) {
+  if (r.mode == EngineMode::kExact) {
+    r.mode = EngineMode::kPrefilter;
+    r.mode_note = msg;
+  } else {
+    r.mode = EngineMode::kRe2Only;
+    r.mode_note += (r.mode_note.empty() ? "" : "; ") + std::string("prefilter: ") + msg;
+    r.bounded = false;
+    r.window = unbounded_window;
+    r.own_database = false;
+  }
+}
+
+}  // namespace
+
+// The passes: each rule's engine mode and window, the literal-free rules' own databases, the
+// shared database, the keyword gate.
 void CompiledRuleset::compile_database(const CompileOptions& options) {
+  assign_modes(options);
+  if (options.own_databases) compile_own_databases(options);
+  compile_shared_database(options);
+  compile_keyword_database();
+}
+
+void CompiledRuleset::assign_modes(const CompileOptions& options) {
   for (auto& cr : rules_) {
     if (cr.mode == EngineMode::kPathOnly) continue;
     const Rule& rule = cr.rule;
@@ -324,23 +354,12 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
          !hs_accepts(cr.hs_pattern, cr.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0, nullptr, nullptr)))
       cr.hs_pattern.clear();
   }
-  const auto demote = [&](CompiledRule& r, const std::string& msg) {
-    if (r.mode == EngineMode::kExact) {
-      r.mode = EngineMode::kPrefilter;
-      r.mode_note = msg;
-    } else {
-      r.mode = EngineMode::kRe2Only;
-      r.mode_note += (r.mode_note.empty() ? "" : "; ") + std::string("prefilter: ") + msg;
-      r.bounded = false;
-      r.window = options.unbounded_window;
-      r.own_database = false;
-    }
-  };
-  const auto hs_flags = [](const CompiledRule& r) { return r.mode == EngineMode::kPrefilter ? HS_FLAG_PREFILTER : 0u; };
+}
 
-  // Literal-free rules with keywords first, each alone: one that Hyperscan then rejects even in
-  // prefilter form is left to RE2 (which gates it by keyword too).
-  for (uint32_t i : options.own_databases ? literal_free_keyword_rules(rules_) : std::vector<uint32_t>{}) {
+// Literal-free rules with keywords first, each alone: one that Hyperscan then rejects even in
+// prefilter form is left to RE2 (which gates it by keyword too).
+void CompiledRuleset::compile_own_databases(const CompileOptions& options) {
+  for (uint32_t i : literal_free_keyword_rules(rules_)) {
     CompiledRule& r = rules_[i];
     r.own_database = true;
     while (r.own_database) {
@@ -350,12 +369,15 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
         break;
       }
       if (compiled.bad < 0) throw Error("Hyperscan could not compile the database of rule '" + r.rule.id + "': " + compiled.error);
-      demote(r, compiled.error);
+      demote(r, compiled.error, options.unbounded_window);
     }
   }
-  // One database for all other rules, plus the keywords of the rules with their own (ids past the
-  // rules'). hs_expression_info accepts a few patterns that the full compile then rejects
-  // ("pattern too large"): demote the named rule a step and try again.
+}
+
+// One database for all other rules, plus the keywords of the rules with their own (ids past the
+// rules'). hs_expression_info accepts a few patterns that the full compile then rejects
+// ("pattern too large"): demote the named rule a step and try again.
+void CompiledRuleset::compile_shared_database(const CompileOptions& options) {
   for (;;) {
     std::vector<std::string> patterns;
     std::vector<unsigned> flags, ids;
@@ -373,29 +395,31 @@ void CompiledRuleset::compile_database(const CompileOptions& options) {
         flags.push_back(HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH);
         ids.push_back(static_cast<unsigned>(rules_.size()) + o);
       }
-    if (patterns.empty()) break;
+    if (patterns.empty()) return;
     HsCompiled compiled = compile_block_database(patterns, flags, ids);
     if (compiled.db) {
       database_ = std::move(compiled.db);
-      break;
+      return;
     }
     const int bad = compiled.bad;
     if (bad < 0 || static_cast<size_t>(bad) >= rule_patterns)
       throw Error("Hyperscan could not compile the rule database: " + compiled.error);
-    demote(rules_[ids[bad]], compiled.error);
+    demote(rules_[ids[bad]], compiled.error, options.unbounded_window);
   }
-  // Keywords: literals, so Hyperscan takes any of them; once seen is enough (a block-wide gate).
-  if (!keywords_.empty()) {
-    std::vector<std::string> patterns;
-    std::vector<unsigned> flags(keywords_.size(), HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH), ids;
-    for (uint32_t k = 0; k < keywords_.size(); ++k) {
-      patterns.push_back(literal_pattern(keywords_[k]));
-      ids.push_back(k);
-    }
-    HsCompiled compiled = compile_block_database(patterns, flags, ids);
-    if (!compiled.db) throw Error("Hyperscan could not compile the keyword database: " + compiled.error);
-    keyword_database_ = std::move(compiled.db);
+}
+
+// Keywords: literals, so Hyperscan takes any of them; once seen is enough (a block-wide gate).
+void CompiledRuleset::compile_keyword_database() {
+  if (keywords_.empty()) return;
+  std::vector<std::string> patterns;
+  std::vector<unsigned> flags(keywords_.size(), HS_FLAG_CASELESS | HS_FLAG_SINGLEMATCH), ids;
+  for (uint32_t k = 0; k < keywords_.size(); ++k) {
+    patterns.push_back(literal_pattern(keywords_[k]));
+    ids.push_back(k);
   }
+  HsCompiled compiled = compile_block_database(patterns, flags, ids);
+  if (!compiled.db) throw Error("Hyperscan could not compile the keyword database: " + compiled.error);
+  keyword_database_ = std::move(compiled.db);
 }
 
 uint64_t LeadingContext::whole_match_start(std::string_view text, uint64_t from, uint64_t start) const {

@@ -153,7 +153,11 @@ class CompiledRuleset {
   mutable std::once_flag exempt_once_;
   mutable std::unique_ptr<RE2::Set> exempt_paths_;  // null: no path-alone allowlist paths
 
-  void compile_database(const CompileOptions& options);
+  void compile_database(const CompileOptions& options);  // the passes below, in order
+  void assign_modes(const CompileOptions& options);
+  void compile_own_databases(const CompileOptions& options);
+  void compile_shared_database(const CompileOptions& options);
+  void compile_keyword_database();
   // Takes the databases and each rule's mode from a cache entry, if the entry could have been
   // written for these rules (see cached_entry_fits); false, and nothing changed, if not.
   bool adopt_cached(CachedDatabase& hit, uint32_t window_cap);
