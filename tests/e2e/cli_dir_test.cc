@@ -17,21 +17,6 @@ using lgtest::run_leakgate;
 using lgtest::TempDir;
 using nlohmann::json;
 
-namespace {
-
-json findings_of(const lgtest::RunResult& r) {
-  INFO("stderr: " << r.err);
-  return json::parse(r.out);
-}
-
-std::multiset<std::string> secrets_of(const json& arr) {
-  std::multiset<std::string> s;
-  for (const auto& f : arr) s.insert(f["secret"].get<std::string>());
-  return s;
-}
-
-}  // namespace
-
 TEST_CASE("dir finds every planted key exactly once across file kinds, and nothing in placeholders") {
   KeyGen g(100);
   TempDir t;
@@ -75,11 +60,10 @@ TEST_CASE("dir finds every planted key exactly once across file kinds, and nothi
   // .git is never scanned.
   t.write(".git/config", "k=" + g.anthropic_api() + "\n");
 
-  auto r = run_leakgate({"dir", ".", "--format", "json", "--no-redact", "-j", "2"}, "", t.path());
+  auto r = lgtest::scan({"dir", ".", "--no-redact", "-j", "2"}, "", t.path());
   CHECK(r.exit_code == 1);
-  const json arr = findings_of(r);
-  CHECK(secrets_of(arr) == planted);
-  for (const auto& f : arr) {
+  CHECK(r.values("secret") == planted);
+  for (const auto& f : r.findings) {
     CHECK(f["rule_id"] == "anthropic-api-key");
     CHECK(f["file"].get<std::string>().rfind(".git/", 0) != 0);
   }
@@ -122,9 +106,9 @@ TEST_CASE("an unreadable input is named on stderr, the scan goes on, and a clean
   CHECK(clean.exit_code == 2);
   CHECK(clean.err.find("/proc/self/mem") != std::string::npos);
   t.write("b.txt", "k=" + g.anthropic_api() + "\n");
-  auto dirty = run_leakgate({"dir", t.path().string(), "/proc/self/mem", "--format", "json"});
+  auto dirty = lgtest::scan({"dir", t.path().string(), "/proc/self/mem"});
   CHECK(dirty.exit_code == 1);
-  CHECK(findings_of(dirty).size() == 1);
+  CHECK(dirty.findings.size() == 1);
 }
 
 TEST_CASE("FIFOs, sockets and symlinks are skipped without blocking, symlinks are not followed") {
@@ -142,10 +126,10 @@ TEST_CASE("FIFOs, sockets and symlinks are skipped without blocking, symlinks ar
   std::filesystem::create_directory_symlink(t.path() / "real", t.path() / "link-to-real");
   std::filesystem::create_symlink(t.path() / "missing", t.path() / "dangling");
   std::filesystem::create_directory_symlink(t.path(), t.path() / "real" / "loop");
-  auto r = run_leakgate({"dir", ".", "--format", "json"}, "", t.path());
+  auto r = lgtest::scan({"dir", "."}, "", t.path());
   ::close(s);
   CHECK(r.exit_code == 1);
-  const json arr = findings_of(r);
+  const json& arr = r.findings;
   REQUIRE(arr.size() == 1);
   CHECK(arr[0]["file"] == "real/key.txt");
 }
@@ -164,10 +148,10 @@ TEST_CASE("baseline, .leakgateignore and inline allow suppress known findings") 
   CHECK(run_leakgate({"dir", ".", "--baseline", "base.json"}, "", t.path()).exit_code == 0);
   // A new key still fails the gate under the baseline.
   t.write("c.txt", "k=" + g.anthropic_api() + "\n");
-  auto again = run_leakgate({"dir", ".", "--baseline", "base.json", "--format", "json"}, "", t.path());
+  auto again = lgtest::scan({"dir", ".", "--baseline", "base.json"}, "", t.path());
   CHECK(again.exit_code == 1);
-  REQUIRE(findings_of(again).size() == 1);
-  t.write(".leakgateignore", findings_of(again)[0]["fingerprint"].get<std::string>() + "\n");
+  REQUIRE(again.findings.size() == 1);
+  t.write(".leakgateignore", again.findings[0]["fingerprint"].get<std::string>() + "\n");
   CHECK(run_leakgate({"dir", ".", "--baseline", "base.json"}, "", t.path()).exit_code == 0);
   CHECK(run_leakgate({"dir", ".", "--baseline", "nope.json"}, "", t.path()).exit_code == 2);
   // A file named alone in the current directory: that directory is the scanned root, whose
@@ -328,10 +312,9 @@ TEST_CASE("files the user hands in: a directory or a device is an error, never a
   CHECK(big.exit_code == 2);
   CHECK(big.err.find("cannot read admin key file 'big.key': larger than 65536 bytes") != std::string::npos);
   // A rule file through a pipe still works (--config <(...)).
-  auto piped = run_leakgate({"dir", "tree", "--config", "/dev/stdin", "--format", "json"},
-                            "[extend]\nuseDefault = true\n", t.path());
+  auto piped = lgtest::scan({"dir", "tree", "--config", "/dev/stdin"}, "[extend]\nuseDefault = true\n", t.path());
   CHECK(piped.exit_code == 1);
-  CHECK(findings_of(piped).size() == 1);
+  CHECK(piped.findings.size() == 1);
 }
 
 TEST_CASE("the exit code for findings (--exit-code) is a process status: 0 to 255") {
@@ -351,11 +334,11 @@ TEST_CASE("a deleted working directory: stdin scans with the built-in rules") {
   TempDir t;
   const std::string k = g.anthropic_api();
   std::filesystem::create_directory(t.path() / "gone");
-  auto r = lgtest::run_command({"sh", "-c", "cd gone && rmdir ../gone && exec \"$0\" stdin --format json", LEAKGATE_BINARY},
-                               "k=" + k + "\n", t.path());
+  auto r = lgtest::parse_scan(lgtest::run_command(
+      {"sh", "-c", "cd gone && rmdir ../gone && exec \"$0\" stdin --format json", LEAKGATE_BINARY}, "k=" + k + "\n", t.path()));
   INFO(r.err);
   CHECK(r.exit_code == 1);
-  CHECK(findings_of(r).size() == 1);
+  CHECK(r.findings.size() == 1);
 }
 
 TEST_CASE("merge and --baseline read statuses back by name, and refuse a status they do not know") {
@@ -376,7 +359,7 @@ TEST_CASE("merge and --baseline read statuses back by name, and refuse a status 
   CHECK(merged.out == "a.txt:1:1: demo-rule demo...xy  [dead]  [not-live]\n"
                       "a.txt:2:1: demo-rule demo...xy  [unknown]  [error]\n");
   auto as_json = run_leakgate({"merge", "a.json", "b.jsonl"}, "", t.path());
-  const json back = findings_of(as_json);
+  const json back = lgtest::parse_scan(as_json).findings;
   REQUIRE(back.size() == 2);
   CHECK(back[0]["verification"]["status"] == "dead");
   CHECK(back[0]["revocation"]["status"] == "not-live");

@@ -20,12 +20,12 @@ using nlohmann::json;
 namespace {
 
 json scan(const GitRepo& repo, std::vector<std::string> extra = {}, int expect = -1) {
-  std::vector<std::string> args{"git", repo.path().string(), "--format", "json", "--no-redact"};
+  std::vector<std::string> args{"git", repo.path().string(), "--no-redact"};
   args.insert(args.end(), extra.begin(), extra.end());
-  auto r = run_leakgate(args);
+  auto r = lgtest::scan(args);
   INFO("stderr: " << r.err);
   if (expect >= 0) REQUIRE(r.exit_code == expect);
-  return json::parse(r.out);
+  return r.findings;
 }
 
 std::string trim(std::string s) {
@@ -102,10 +102,7 @@ TEST_CASE("git: every ref is scanned — unmerged branches and annotated tags �
   repo.commit("tagged only");
   repo.git({"tag", "-a", "v1", "-m", "release"});
   repo.git({"checkout", "-q", "main"});
-  const json all = scan(repo, {}, 1);
-  std::set<std::string> secrets;
-  for (const auto& f : all) secrets.insert(f["secret"]);
-  CHECK(secrets == std::set<std::string>{kb, kt});
+  CHECK(lgtest::distinct_values(scan(repo, {}, 1), "secret") == std::set<std::string>{kb, kt});
   CHECK(scan(repo, {"--branch", "main"}, 0).empty());
   const json feat = scan(repo, {"--branch", "feature"}, 1);
   REQUIRE(feat.size() == 1);
@@ -170,10 +167,7 @@ TEST_CASE("git: a binary blob and a deleted directory are scanned, gitlinks are 
   // A gitlink (submodule entry) pointing at a commit that is not in this repository.
   repo.git({"update-index", "--add", "--cacheinfo", "160000,1111111111111111111111111111111111111111,vendor/sub"});
   repo.commit("remove old, add submodule");
-  const json f = scan(repo, {}, 1);
-  std::set<std::string> secrets;
-  for (const auto& x : f) secrets.insert(x["secret"]);
-  CHECK(secrets == std::set<std::string>{kb, kd});
+  CHECK(lgtest::distinct_values(scan(repo, {}, 1), "secret") == std::set<std::string>{kb, kd});
 }
 
 TEST_CASE("git --range reports only what the range introduces, merges included") {
@@ -193,10 +187,8 @@ TEST_CASE("git --range reports only what the range introduces, merges included")
   repo.commit("oops");
   repo.git({"rm", "-q", "tmp.txt"});
   repo.commit("remove oops");
-  json f = scan(repo, {"--range", "main..pr"}, 1);
-  std::set<std::string> secrets;
-  for (const auto& x : f) secrets.insert(x["secret"]);
-  CHECK(secrets == std::set<std::string>{new_key, transient});
+  CHECK(lgtest::distinct_values(scan(repo, {"--range", "main..pr"}, 1), "secret") ==
+        std::set<std::string>{new_key, transient});
 
   // A merge inside the range: a side branch adds a key, the PR merges it.
   repo.git({"checkout", "-q", "-b", "side", "main"});
@@ -205,10 +197,8 @@ TEST_CASE("git --range reports only what the range introduces, merges included")
   repo.commit("side key");
   repo.git({"checkout", "-q", "pr"});
   repo.git({"merge", "-q", "--no-ff", "-m", "merge side", "side"});
-  f = scan(repo, {"--range", "main..pr"}, 1);
-  secrets.clear();
-  for (const auto& x : f) secrets.insert(x["secret"]);
-  CHECK(secrets == std::set<std::string>{new_key, transient, side_key});
+  CHECK(lgtest::distinct_values(scan(repo, {"--range", "main..pr"}, 1), "secret") ==
+        std::set<std::string>{new_key, transient, side_key});
   // Nothing new between identical ends, and main..main is clean.
   CHECK(scan(repo, {"--range", "pr..pr"}, 0).empty());
   auto bad = run_leakgate({"git", repo.path().string(), "--range", "main..nope"});
@@ -241,10 +231,9 @@ TEST_CASE("git --staged: only what the next commit would introduce") {
   CHECK(f[0]["secret"] == staged);
   CHECK(f[0]["line"] == 2);
   // Without a git binary on PATH, the libgit2 path gives the same answer.
-  auto no_git = run_leakgate({"git", repo.path().string(), "--staged", "--format", "json", "--no-redact"}, "", {},
-                             {{"PATH", "/nonexistent"}});
+  auto no_git = lgtest::scan({"git", repo.path().string(), "--staged", "--no-redact"}, "", {}, {{"PATH", "/nonexistent"}});
   CHECK(no_git.exit_code == 1);
-  const json f2 = json::parse(no_git.out);
+  const json& f2 = no_git.findings;
   REQUIRE(f2.size() == 1);
   CHECK(f2[0]["secret"] == staged);
   // A staged rename of a committed file is not a new secret.
@@ -264,9 +253,9 @@ TEST_CASE("git: bare, empty, not-a-repo and corrupt-object cases") {
   // A bare clone scans the same.
   lgtest::TempDir bare;
   REQUIRE(lgtest::run_command({"git", "clone", "-q", "--bare", repo.path().string(), (bare.path() / "r.git").string()}).exit_code == 0);
-  auto b = run_leakgate({"git", (bare.path() / "r.git").string(), "--format", "json"});
+  auto b = lgtest::scan({"git", (bare.path() / "r.git").string()});
   CHECK(b.exit_code == 1);
-  CHECK(json::parse(b.out).size() == 1);
+  CHECK(b.findings.size() == 1);
   // An empty repository: nothing to scan, clean.
   GitRepo empty;
   CHECK(run_leakgate({"git", empty.path().string()}).exit_code == 0);
@@ -318,9 +307,9 @@ TEST_CASE("git: a shallow clone scans what it has, a repository owned by another
   lgtest::TempDir t;
   const auto shallow = t.path() / "shallow";
   REQUIRE(lgtest::run_command({"git", "clone", "-q", "--depth", "1", "file://" + repo.path().string(), shallow.string()}).exit_code == 0);
-  auto r = run_leakgate({"git", shallow.string(), "--format", "json", "--no-redact"});
+  auto r = lgtest::scan({"git", shallow.string(), "--no-redact"});
   CHECK(r.exit_code == 1);
-  const json f = json::parse(r.out);
+  const json& f = r.findings;
   // The tip commit's tree holds both files; the parent is beyond the boundary.
   CHECK(f.size() == 2);
 
@@ -391,10 +380,10 @@ TEST_CASE("git: an unreadable tree is named, the rest of the history is still sc
     std::ofstream out(obj, std::ios::binary | std::ios::trunc);
     out << "garbage, not zlib";
   }
-  auto r = run_leakgate({"git", repo.path().string(), "--format", "json", "--no-redact"});
+  auto r = lgtest::scan({"git", repo.path().string(), "--no-redact"});
   CHECK(r.exit_code == 1);  // the key in top.txt is still found
   CHECK(r.err.find(tree) != std::string::npos);
-  const json f = json::parse(r.out);
+  const json& f = r.findings;
   REQUIRE(f.size() == 1);
   CHECK(f[0]["secret"] == k);
 }
@@ -409,9 +398,9 @@ TEST_CASE("git --shard: the merged shards equal the unsharded scan, for 1, 2 and
   }
   repo.write("svc0/config0.env", "KEY=rotated-out\n");
   repo.commit("rotate");
-  auto whole = run_leakgate({"git", repo.path().string(), "--format", "json"});
+  auto whole = lgtest::scan({"git", repo.path().string()});
   REQUIRE(whole.exit_code == 1);
-  const json expected = json::parse(whole.out);
+  const json& expected = whole.findings;
   REQUIRE(expected.size() >= 12);
   lgtest::TempDir out;
   for (int n : {1, 2, 7}) {
@@ -501,11 +490,11 @@ TEST_CASE("git: a corrupt pack — the damaged object is named and the rest scan
     const std::string junk(200, '\x5a');
     f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
   }
-  auto r = run_leakgate({"git", repo.path().string(), "--format", "json", "--no-redact"});
+  auto r = lgtest::scan({"git", repo.path().string(), "--no-redact"});
   INFO(r.err);
   CHECK(r.exit_code == 1);  // the key is still found
   CHECK(r.err.find(victim) != std::string::npos);
-  const json f = json::parse(r.out);
+  const json& f = r.findings;
   REQUIRE(f.size() == 1);
   CHECK(f[0]["secret"] == k);
   // A pack cut in half: whatever can no longer be read is named, and the run ends with exit 2.
@@ -581,10 +570,9 @@ TEST_CASE("git: trees nest at most 4,096 deep (git's core.maxTreeDepth), deeper 
     path += "key.txt";
     repo.git({"fast-import", "--quiet"},
              fi_commit("refs/heads/main", 1, {}, {{path, "k=" + k_bottom + "\n"}, {"top.txt", "k=" + k_top + "\n"}}, "deep"));
-    auto r = run_leakgate({"git", repo.path().string(), "--format", "json", "--no-redact"});
+    auto r = lgtest::scan({"git", repo.path().string(), "--no-redact"});
     INFO("stderr: " << r.err.substr(0, 400));
-    std::set<std::string> found;
-    for (const auto& f : json::parse(r.out)) found.insert(f["secret"].get<std::string>());
+    const std::set<std::string> found = r.distinct("secret");
     CHECK(r.exit_code == 1);  // findings outrank the unscanned tree (CLI.md), which stderr names
     CHECK(found.count(k_top) == 1);
     if (dirs < 4096) {
@@ -615,10 +603,10 @@ TEST_CASE("git: a damaged loose object is named and the rest is scanned (libgit2
       std::ofstream out(file, std::ios::binary | std::ios::trunc);
       out << bytes;
     }
-    auto r = run_leakgate({"git", repo.path().string(), "--format", "json", "--no-redact"});
+    auto r = lgtest::scan({"git", repo.path().string(), "--no-redact"});
     INFO("stderr: " << r.err);
     CHECK(r.exit_code == 1);
-    const json f = json::parse(r.out);
+    const json& f = r.findings;
     REQUIRE(f.size() == 1);
     CHECK(f[0]["secret"] == k);
     CHECK(r.err.find("corrupt loose object " + id + ": " + why) != std::string::npos);

@@ -38,9 +38,9 @@ TEST_CASE("a sparse file over 4 GiB with a key past 4 GiB is scanned to the end"
     REQUIRE(::pwrite(fd, k.data(), k.size(), at) == static_cast<ssize_t>(k.size()));
     ::close(fd);
   }
-  auto r = run_leakgate({"dir", t.path().string(), "--format", "json"});
+  auto r = lgtest::scan({"dir", t.path().string()});
   CHECK(r.exit_code == 1);
-  const json f = json::parse(r.out);
+  const json& f = r.findings;
   REQUIRE(f.size() == 1);
   CHECK(f[0]["line"] == 2);
   CHECK(f[0]["column"] == 1);
@@ -66,7 +66,7 @@ TEST_CASE("a 100 MB single line and non-UTF-8 file names give valid reports") {
     CHECK(r.out.find('\x1b') == std::string::npos);
     if (fmt == "json" || fmt == "sarif") CHECK_NOTHROW(json::parse(r.out));
   }
-  auto j = json::parse(run_leakgate({"dir", ".", "--format", "json"}, "", t.path()).out);
+  const json j = lgtest::scan({"dir", "."}, "", t.path()).findings;
   REQUIRE(j.size() == 2);
   bool weird_seen = false, line_seen = false;
   for (const auto& f : j) {
@@ -99,9 +99,9 @@ TEST_CASE("pathological regexes finish: automata, not backtracking") {
   auto r = run_leakgate({"stdin", "-c", rules.string()}, input);
   CHECK(r.exit_code == 0);
   input.back() = '!';
-  auto hit = run_leakgate({"stdin", "-c", rules.string(), "--format", "json"}, input);
+  auto hit = lgtest::scan({"stdin", "-c", rules.string()}, input);
   CHECK(hit.exit_code == 1);
-  CHECK(json::parse(hit.out).size() == 1);
+  CHECK(hit.findings.size() == 1);
 }
 
 TEST_CASE("files that shrink, grow, vanish and reappear during a scan never crash it or hide a stable key") {
@@ -136,13 +136,13 @@ TEST_CASE("files that shrink, grow, vanish and reappear during a scan never cras
   });
   int runs = 0, clean_exits = 0;
   for (; runs < 15; ++runs) {
-    auto r = run_leakgate({"dir", t.path().string(), "--format", "json", "--no-redact"});
+    auto r = lgtest::scan({"dir", t.path().string(), "--no-redact"});
     if (r.exit_code != 1) {
       INFO(r.err);
       CHECK(r.exit_code == 1);
       continue;
     }
-    const json f = json::parse(r.out);
+    const json& f = r.findings;
     REQUIRE(f.size() == 1);
     CHECK(f[0]["secret"] == stable);
     // Anything reported on stderr is about a churned path, never the stable one.
@@ -170,9 +170,9 @@ TEST_CASE("100,000 small files are all scanned, and keys among them all found") 
       }
     }
   }
-  auto r = run_leakgate({"dir", t.path().string(), "--format", "json", "--stats"});
+  auto r = lgtest::scan({"dir", t.path().string(), "--stats"});
   CHECK(r.exit_code == 1);
-  CHECK(json::parse(r.out).size() == keys.size());
+  CHECK(r.findings.size() == keys.size());
   CHECK(r.err.find("files=100000") != std::string::npos);
 }
 
@@ -194,11 +194,12 @@ TEST_CASE("permission denied: the unreadable file and directory are named, the r
   if (::geteuid() == 0) argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"};
   argv.push_back(LEAKGATE_BINARY);
   for (const std::string& a : std::vector<std::string>{"dir", t.path().string(), "--format", "json"}) argv.push_back(a);
-  auto r = lgtest::run_command(argv, "", {}, {{"LEAKGATE_NO_CACHE", "1"}});
+  const auto run = lgtest::run_command(argv, "", {}, {{"LEAKGATE_NO_CACHE", "1"}});
   fs::permissions(t.path() / "closed-dir", fs::perms::owner_all);  // so TempDir can clean up
+  const auto r = lgtest::parse_scan(run);
   INFO(r.err);
   CHECK(r.exit_code == 1);
-  const json f = json::parse(r.out);
+  const json& f = r.findings;
   REQUIRE(f.size() == 1);
   CHECK(f[0]["file"] == "open/key.txt");
   CHECK(r.err.find("closed-file.txt") != std::string::npos);
@@ -241,12 +242,12 @@ TEST_CASE("a tree deeper than the descriptor limit is scanned to the bottom") {
     REQUIRE(!next.empty());
     level = next;
   }
-  auto r = lgtest::run_command({"prlimit", "--nofile=32:32", LEAKGATE_BINARY, "dir", t.path().string(), "-j", "1",
-                                "--format", "json", "--stats"},
-                               "", {}, {{"LEAKGATE_NO_CACHE", "1"}});
+  auto r = lgtest::parse_scan(lgtest::run_command({"prlimit", "--nofile=32:32", LEAKGATE_BINARY, "dir", t.path().string(),
+                                                   "-j", "1", "--format", "json", "--stats"},
+                                                  "", {}, {{"LEAKGATE_NO_CACHE", "1"}}));
   INFO(r.err);
   CHECK(r.exit_code == 1);
-  CHECK(json::parse(r.out).size() == planted);
+  CHECK(r.findings.size() == planted);
   CHECK(r.err.find("files=" + std::to_string(files) + " ") != std::string::npos);
   CHECK(r.err.find("unreadable=0") != std::string::npos);
 }
@@ -263,18 +264,17 @@ TEST_CASE("a rule file with 10,000 rules compiles into one database and every ru
   const auto rules = t.write("many.toml", toml);
   // Hyperscan takes seconds to compile this many patterns; the cache makes the second run a load.
   const std::map<std::string, std::string> env{{"LEAKGATE_CACHE_DIR", (t.path() / "cache").string()}};
-  auto r = run_leakgate({"stdin", "-c", rules.string(), "--format", "json"}, input, {}, env);
+  auto r = lgtest::scan({"stdin", "-c", rules.string()}, input, {}, env);
   INFO(r.err);
   CHECK(r.exit_code == 1);
-  const json f = json::parse(r.out);
+  const json& f = r.findings;
   REQUIRE(f.size() == 10);
-  std::set<std::string> ids;
-  for (const auto& x : f) ids.insert(x["rule_id"].get<std::string>());
+  const std::set<std::string> ids = r.distinct("rule_id");
   CHECK(ids.count("r999") == 1);
   CHECK(ids.count("r9999") == 1);
-  auto again = run_leakgate({"stdin", "-c", rules.string(), "--format", "json", "--stats"}, input, {}, env);
+  auto again = lgtest::scan({"stdin", "-c", rules.string(), "--stats"}, input, {}, env);
   CHECK(again.exit_code == 1);
-  CHECK(json::parse(again.out) == f);
+  CHECK(again.findings == f);
   CHECK(again.err.find("rules=10000") != std::string::npos);
   CHECK(again.err.find("loaded from cache") != std::string::npos);
 }

@@ -17,16 +17,9 @@ using nlohmann::json;
 
 namespace {
 
-std::multiset<std::string> rule_ids(const lgtest::RunResult& r) {
-  INFO(r.err);
-  std::multiset<std::string> ids;
-  for (const auto& f : json::parse(r.out)) ids.insert(f["rule_id"].get<std::string>());
-  return ids;
-}
-
 std::string fingerprint_of(const std::string& dir, const std::string& file) {
-  const auto r = run_leakgate({"dir", ".", "-f", "json", "--no-local-config"}, "", dir);
-  for (const auto& f : json::parse(r.out))
+  const auto r = lgtest::scan({"dir", ".", "--no-local-config"}, "", dir);
+  for (const auto& f : r.findings)
     if (f["file"] == file) return f["fingerprint"].get<std::string>();
   FAIL("no finding in " << file);
   return {};
@@ -40,19 +33,21 @@ TEST_CASE("a local .leakgate.toml that reuses a built-in id refines that rule, t
   t.write("app.env", "ANTHROPIC_API_KEY=" + g.anthropic_api() + "\nGITHUB_TOKEN=" + g.github_pat() + "\n");
   SECTION("refining by id alone (gitleaks' override semantics)") {
     t.write(".leakgate.toml", "[[rules]]\nid = \"anthropic-api-key\"\ndescription = \"our own wording\"\n");
-    const auto r = run_leakgate({"dir", ".", "-f", "json"}, "", t.path());
+    const auto r = lgtest::scan({"dir", "."}, "", t.path());
+    INFO(r.err);
     CHECK(r.exit_code == 1);
-    const auto ids = rule_ids(r);
+    const auto ids = r.values("rule_id");
     CHECK(ids.count("anthropic-api-key") == 1);
     CHECK(ids.count("github-pat") == 1);
-    for (const auto& f : json::parse(r.out))
+    for (const auto& f : r.findings)
       if (f["rule_id"] == "anthropic-api-key") CHECK(f["description"] == "our own wording");
   }
   SECTION("replacing the regex of one built-in rule leaves the 58 others in force") {
     t.write(".leakgate.toml", "[[rules]]\nid = \"anthropic-api-key\"\nregex = '''(corp_only_[0-9]{12})'''\n");
-    const auto r = run_leakgate({"dir", ".", "-f", "json"}, "", t.path());
+    const auto r = lgtest::scan({"dir", "."}, "", t.path());
+    INFO(r.err);
     CHECK(r.exit_code == 1);
-    CHECK(rule_ids(r).count("github-pat") == 1);
+    CHECK(r.values("rule_id").count("github-pat") == 1);
     const auto list = run_leakgate({"rules", "list", "-f", "json"}, "", t.path());
     CHECK(json::parse(list.out).size() == json::parse(run_leakgate({"rules", "list", "-f", "json", "--no-local-config"}).out).size());
   }
@@ -77,10 +72,10 @@ TEST_CASE("git --range: the range cannot hide its own secret with an ignore file
   // In the work tree (the PR's checkout) the files apply: that is the developer's own choice.
   CHECK(run_leakgate({"dir", "."}, "", repo.path()).exit_code == 0);
 
-  auto r = run_leakgate({"git", ".", "--range", base + ".." + head, "-f", "json"}, "", repo.path());
+  auto r = lgtest::scan({"git", ".", "--range", base + ".." + head}, "", repo.path());
   INFO(r.err);
   CHECK(r.exit_code == 1);
-  CHECK(rule_ids(r).count("anthropic-api-key") == 1);
+  CHECK(r.values("rule_id").count("anthropic-api-key") == 1);
   CHECK(r.err.find("this range changes the scanner's configuration") != std::string::npos);
   CHECK(r.err.find("not applied to this scan") != std::string::npos);
 
@@ -110,10 +105,10 @@ TEST_CASE("git --range applies the base side's configuration, not the work tree'
   repo.write(".leakgateignore", "");
   repo.write(".leakgate.toml", "[extend]\nuseDefault = true\ndisabledRules = [\"anthropic-api-key\"]\n");
 
-  auto r = run_leakgate({"git", ".", "--range", base + ".." + head, "-f", "json", "--stats"}, "", repo.path());
+  auto r = lgtest::scan({"git", ".", "--range", base + ".." + head, "--stats"}, "", repo.path());
   INFO(r.err);
   CHECK(r.exit_code == 1);
-  const auto ids = rule_ids(r);
+  const auto ids = r.values("rule_id");
   CHECK(ids.count("corp-token") == 1);          // the base's own rule applies
   CHECK(ids.count("anthropic-api-key") == 0);   // the base's ignore file suppresses the fixture
   CHECK(r.err.find("config=<built-in rules> + " + base.substr(0, 12) + ":.leakgate.toml") != std::string::npos);

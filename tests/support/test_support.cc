@@ -69,6 +69,47 @@ RunResult run_leakgate(const std::vector<std::string>& args, const std::string& 
   return r;
 }
 
+std::multiset<std::string> field_values(const nlohmann::json& findings, const std::string& name) {
+  std::multiset<std::string> out;
+  for (const auto& f : findings) out.insert(f.at(name).get<std::string>());
+  return out;
+}
+
+std::set<std::string> distinct_values(const nlohmann::json& findings, const std::string& name) {
+  const auto all = field_values(findings, name);
+  return {all.begin(), all.end()};
+}
+
+std::multiset<std::string> ScanRun::values(const std::string& name) const { return field_values(findings, name); }
+std::set<std::string> ScanRun::distinct(const std::string& name) const { return distinct_values(findings, name); }
+
+ScanRun parse_scan(const RunResult& r) {
+  ScanRun s;
+  s.exit_code = r.exit_code;
+  s.err = r.err;
+  try {
+    s.findings = nlohmann::json::parse(r.out);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error("leakgate (exit " + std::to_string(r.exit_code) + ") wrote no json report (" + e.what() +
+                             "); stdout: " + r.out.substr(0, 400) + "\nstderr: " + r.err);
+  }
+  if (!s.findings.is_array())
+    throw std::runtime_error("leakgate (exit " + std::to_string(r.exit_code) + ") wrote json that is not a list of findings: " +
+                             r.out.substr(0, 400) + "\nstderr: " + r.err);
+  return s;
+}
+
+ScanRun scan(const std::vector<std::string>& args, const std::string& input, const std::filesystem::path& cwd,
+             const std::map<std::string, std::string>& env) {
+  for (const auto& a : args)
+    if (a == "-f" || a == "--format" || a.rfind("--format=", 0) == 0 || a == "-o" || a == "--output")
+      throw std::logic_error("lgtest::scan chooses --format json on stdout itself; got " + a);
+  std::vector<std::string> full = args;
+  full.push_back("--format");
+  full.push_back("json");
+  return parse_scan(run_leakgate(full, input, cwd, env));
+}
+
 RunResult run_command(const std::vector<std::string>& args, const std::string& input,
                       const std::filesystem::path& cwd, const std::map<std::string, std::string>& env) {
   TempDir io;

@@ -6,8 +6,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "scanner/match/content_scanner.h"
 #include "scanner/ruleset/templates.h"
@@ -55,6 +58,31 @@ struct RunResult {
 // Runs the leakgate binary with `args` (no shell), feeding `input` on stdin, in `cwd`.
 RunResult run_leakgate(const std::vector<std::string>& args, const std::string& input = "",
                        const std::filesystem::path& cwd = {}, const std::map<std::string, std::string>& env = {});
+
+// A scan through the real binary with its json report parsed: what most end-to-end tests want.
+struct ScanRun {
+  int exit_code = -1;
+  std::string err;                           // stderr
+  nlohmann::json findings = nlohmann::json::array();  // the report: one object per finding
+  // The string field `name` ("secret", "rule_id", "file", "fingerprint", ...) of every finding;
+  // distinct(): each value once.
+  std::multiset<std::string> values(const std::string& name) const;
+  std::set<std::string> distinct(const std::string& name) const;
+};
+
+// The same, for a json report (an array of findings) read some other way.
+std::multiset<std::string> field_values(const nlohmann::json& findings, const std::string& name);
+std::set<std::string> distinct_values(const nlohmann::json& findings, const std::string& name);
+
+// Runs `leakgate ARGS --format json` like run_leakgate() and parses the report. Throws (failing the
+// test, with stderr in the message) when stdout is not a json array: a run that errors out has
+// no report to read, so ask run_leakgate() for those. `args` must not choose a format.
+ScanRun scan(const std::vector<std::string>& args, const std::string& input = "",
+             const std::filesystem::path& cwd = {}, const std::map<std::string, std::string>& env = {});
+
+// The same parsing for a run made some other way (run_command() under setpriv, prlimit, a shell)
+// that passed `--format json` itself.
+ScanRun parse_scan(const RunResult& r);
 
 // Runs any program (argv[0] looked up in PATH) the same way.
 RunResult run_command(const std::vector<std::string>& argv, const std::string& input = "",
