@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -19,7 +20,56 @@ std::string KeyGen::anthropic_api() { return "sk-ant-api03-" + t_.random("b64url
 std::string KeyGen::anthropic_admin() { return "sk-ant-admin01-" + t_.random("b64url", 93) + "AA"; }
 std::string KeyGen::anthropic_oauth(size_t body) { return "sk-ant-oat01-" + t_.random("b64url", body); }
 std::string KeyGen::github_pat() { return "ghp_" + t_.random("alnum", 36); }
-std::string KeyGen::aws_access_key_id() { return "AKIA" + t_.random("ualnum", 16); }
+std::string KeyGen::aws_access_key_id() { return for_rule("aws-access-key-id"); }
+
+namespace {
+// A built-in rule's key shape: prefix, a random body of one class, suffix.
+struct KeyShape {
+  const char* rule_id;
+  const char* prefix;
+  const char* cls;  // a TemplateExpander class; "base32" is [A-Z2-7]
+  size_t body;
+  const char* suffix;
+};
+constexpr KeyShape kShapes[] = {
+    {"anthropic-api-key", "sk-ant-api03-", "b64url", 93, "AA"},
+    {"anthropic-admin-api-key", "sk-ant-admin01-", "b64url", 93, "AA"},
+    {"github-pat", "ghp_", "alnum", 36, ""},
+    {"aws-access-key-id", "AKIA", "base32", 16, ""},
+    {"gitlab-pat", "glpat-", "b64url", 20, ""},
+    {"slack-bot-token", "xoxb-", "alnum", 24, ""},
+    {"stripe-live-secret-key", "sk_live_", "alnum", 32, ""},
+    {"npm-access-token", "npm_", "alnum", 36, ""},
+};
+}  // namespace
+
+const std::vector<std::string>& KeyGen::generated_rule_ids() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> v;
+    for (const auto& k : kShapes) v.push_back(k.rule_id);
+    return v;
+  }();
+  return ids;
+}
+
+std::string KeyGen::for_rule(const std::string& rule_id, const std::string& infix) {
+  const auto shape = std::find_if(std::begin(kShapes), std::end(kShapes), [&](const KeyShape& k) { return rule_id == k.rule_id; });
+  if (shape == std::end(kShapes)) throw std::logic_error("KeyGen::for_rule: no generator for " + rule_id);
+  if (infix.size() > shape->body / 2) throw std::logic_error("KeyGen::for_rule: infix too long for " + rule_id);
+  const std::string cls = shape->cls;
+  std::string body = t_.random(cls == "base32" ? "ualnum" : cls, shape->body - infix.size());
+  if (cls == "base32")
+    for (char& c : body)
+      if (c == '0' || c == '1' || c == '8' || c == '9') c = static_cast<char>('2' + (c - '0') % 6);
+  std::string word = infix;
+  if (cls == "base32")
+    for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const size_t at = static_cast<size_t>(std::stoul(t_.random("digit", 6))) % (body.size() + 1);
+  body.insert(at, word);
+  std::string prefix = shape->prefix;
+  if (rule_id == "slack-bot-token") prefix += t_.random("digit", 12) + "-" + t_.random("digit", 13) + "-";
+  return prefix + body + shape->suffix;
+}
 
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "leakgate-test-XXXXXX").string();

@@ -26,7 +26,11 @@ class KeyGen {
   std::string anthropic_admin();  // sk-ant-admin01- + 93 + AA
   std::string anthropic_oauth(size_t body = 64);
   std::string github_pat();       // ghp_ + 36
-  std::string aws_access_key_id();
+  std::string aws_access_key_id();  // AKIA + 16 of [A-Z2-7]
+  // A fresh key that the built-in rule `rule_id` (one of generated_rule_ids()) finds. `infix`, when
+  // given (letters only), is written into the random part, cased to fit it: a stopword, say.
+  std::string for_rule(const std::string& rule_id, const std::string& infix = "");
+  static const std::vector<std::string>& generated_rule_ids();
   std::string random(const std::string& cls, size_t n) { return t_.random(cls, n); }
   std::string expand(const std::string& tmpl) { return t_.expand(tmpl); }
 
