@@ -47,8 +47,9 @@ const std::vector<ReferenceEntry>& environment_variables() {
 
 const std::vector<ReferenceEntry>& files_read_and_written() {
   static const std::vector<ReferenceEntry> v = {
-      {".leakgate.toml", "At the scanned root or repository: rules and allowlists in gitleaks' format, added to the "
-                         "rules in force (never replacing them); `[hooks]` `revoke = \"on\"|\"dry-run\"|\"off\"` for "
+      {".leakgate.toml", "At the scanned root or repository: rules and allowlists in gitleaks' format, layered "
+                         "on the rules in force (never replacing the set; `[extend] disabledRules` switches named "
+                         "rules off, with a notice); `[hooks]` `revoke = \"on\"|\"dry-run\"|\"off\"` for "
                          "the pre-push hook. Ignored when `--config` is given. In any rule file, leakgate's rule key "
                          "`generic = true|false` marks a catch-all rule, whose finding yields to a specific rule's on "
                          "the same bytes; absent, a rule is generic when its id starts with `generic` (gitleaks' "
@@ -255,8 +256,9 @@ const char* kConfigSources =
     "`dir`, `stdin`, `git` (history), `git --staged` and `git --pre-push` read `--config FILE`, else the built-in "
     "rules plus `.leakgate.toml` and `.leakgateignore` at the scanned root. `git --range A..B` reads those files "
     "from A's tree, never from the commits under judgement, and says so when the range changes them. "
-    "`--no-local-config` reads none of them. A local config only adds to or refines the rules in force (gitleaks' "
-    "extend semantics); `--stats` and `rules list` name the files applied.";
+    "`--no-local-config` reads none of them. A local config layers on the rules in force with gitleaks' "
+    "extend semantics: it adds and refines rules, and `[extend] disabledRules` switches named ones off, which a "
+    "notice on stderr and in the report says; `--stats` and `rules list` name the files applied.";
 
 }  // namespace
 

@@ -102,8 +102,10 @@ void ContentScanner::scan_block(std::string_view block, const Cursor& cur, uint6
     const size_t back = std::min<size_t>(m.secret_start, kLineContext);
     const int64_t nl_before = last_newline(block.data() + m.secret_start - back, back);
     const size_t line_start = nl_before >= 0 ? m.secret_start - back + nl_before + 1 : m.secret_start - back;
+    // The line ends at the first newline after the secret, even one the rule's trailing boundary
+    // consumed: else a marker or a line allowlist on the NEXT line would apply to this key.
     const size_t fwd = std::min<size_t>(block.size() - m.match_end, kLineContext);
-    const void* nl_after = std::memchr(block.data() + m.match_end, '\n', fwd);
+    const void* nl_after = std::memchr(block.data() + m.secret_end, '\n', m.match_end - m.secret_end + fwd);
     const size_t line_end = nl_after ? static_cast<const char*>(nl_after) - block.data() : m.match_end + fwd;
     const std::string_view line = block.substr(line_start, line_end - line_start);
     if (markers && has_inline_allow(line)) continue;

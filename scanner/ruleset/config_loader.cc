@@ -440,9 +440,18 @@ const std::map<std::string, std::string>& gitleaks_default_ids() {
 // stands alone); new ids are appended; global allowlists: the top file's first.
 RuleConfig merge(RuleConfig base, FileConfig top) {
   std::unordered_set<std::string> off(top.extend.disabled.begin(), top.extend.disabled.end());
-  for (const auto& id : top.extend.disabled)
+  std::string switched_off;
+  for (const auto& id : top.extend.disabled) {
     if (std::none_of(base.rules.begin(), base.rules.end(), [&](const Rule& r) { return r.id == id; }))
       top.notices.push_back(top.origin + ": [extend] disabledRules names '" + id + "', which the extended rules do not have");
+    else
+      switched_off += (switched_off.empty() ? "" : ", ") + id;
+  }
+  // Switching a rule off is a config's right (gitleaks' semantics), never a silent one: whoever
+  // reads the scan's stderr or its report sees which rules did not run.
+  if (!switched_off.empty())
+    top.notices.push_back(top.origin + ": [extend] disabledRules switches off " +
+                          (base.includes_builtin ? "built-in rules: " : "rules: ") + switched_off);
   std::erase_if(base.rules, [&](const Rule& r) { return off.count(r.id) > 0; });
   std::unordered_map<std::string, size_t> index;
   for (size_t i = 0; i < base.rules.size(); ++i) index[base.rules[i].id] = i;

@@ -55,7 +55,8 @@ RuleConfig load_config_file(const std::filesystem::path& file);
 
 // The configuration a scan uses: `explicit_file` if given (it replaces the built-in rules unless it
 // extends them); else the built-in rules with `.leakgate.toml` from `local` layered on top when it
-// exists (a local config always adds to or refines the set in force, never replaces it); else the
+// exists (a local config adds to and refines the set in force and may switch named rules off with
+// disabledRules, with a notice; it never replaces the set); else the
 // built-in rules. `local` null: no in-tree configuration (--no-local-config).
 RuleConfig resolve_scan_config(const std::string& explicit_file, const ConfigFiles* local);
 

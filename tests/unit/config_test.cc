@@ -604,3 +604,17 @@ TEST_CASE("generic is decided when the config loads: the key, else the id, and r
   CHECK(count_rule(found, "anthropic-api-key") == 1);
   CHECK(count_rule(found, "corp-catchall") == 0);
 }
+
+TEST_CASE("a local config that switches built-in rules off says so in a notice") {
+  lgtest::TempDir dir;
+  dir.write(".leakgate.toml", "[extend]\ndisabledRules = [\"github-pat\", \"no-such-rule\"]\n");
+  const ConfigFiles local = disk_config_files(dir.path());
+  const RuleConfig cfg = resolve_scan_config("", &local);
+  CHECK(std::none_of(cfg.rules.begin(), cfg.rules.end(), [](const Rule& r) { return r.id == "github-pat"; }));
+  std::vector<std::string> off;
+  for (const auto& n : cfg.notices)
+    if (n.find("switches off") != std::string::npos) off.push_back(n);
+  REQUIRE(off.size() == 1);
+  CHECK(off[0].find("[extend] disabledRules switches off built-in rules: github-pat") != std::string::npos);
+  CHECK(off[0].find("no-such-rule") == std::string::npos);  // named in its own notice
+}
