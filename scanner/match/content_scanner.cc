@@ -72,7 +72,20 @@ void ContentScanner::add_path_findings(const ScanTarget& target, std::vector<Fin
 void ContentScanner::advance(Cursor& cur, std::string_view block, uint64_t next_rel) {
   cur.lines_before += count_newlines(block.data(), next_rel);
   const int64_t nl = last_newline(block.data(), next_rel);
-  if (nl >= 0) cur.last_newline = static_cast<int64_t>(cur.base) + nl;
+  if (nl >= 0) {
+    cur.last_newline = static_cast<int64_t>(cur.base) + nl;
+    cur.line_marker = -1;  // a new line: an earlier line's marker does not carry
+  }
+  // The last marker that starts in the line's part this block leaves behind (a marker starting at
+  // or after `next_rel` is in the next block, which sees it whole).
+  const size_t from = nl >= 0 ? static_cast<size_t>(nl) + 1 : 0;
+  for (const std::string_view marker : {std::string_view("leakgate:allow"), std::string_view("gitleaks:allow")}) {
+    const size_t end = std::min<size_t>(block.size(), next_rel + marker.size() - 1);
+    if (end <= from) continue;
+    const size_t at = block.substr(from, end - from).rfind(marker);
+    if (at != std::string_view::npos)
+      cur.line_marker = std::max<int64_t>(cur.line_marker, static_cast<int64_t>(cur.base + from + at));
+  }
   cur.base += next_rel;
 }
 
@@ -109,6 +122,10 @@ void ContentScanner::scan_block(std::string_view block, const Cursor& cur, uint6
     const size_t line_end = nl_after ? static_cast<const char*>(nl_after) - block.data() : m.match_end + fwd;
     const std::string_view line = block.substr(line_start, line_end - line_start);
     if (markers && has_inline_allow(line)) continue;
+    // The line began in an earlier block: its marker there, if near enough, still applies.
+    if (nl_before < 0 && back == m.secret_start && cur.line_marker >= 0 &&
+        cur.base + m.secret_start - static_cast<uint64_t>(cur.line_marker) <= kLineContext)
+      continue;
     lower_.assign(secret);
     for (char& ch : lower_)
       if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch + ('a' - 'A'));

@@ -54,6 +54,9 @@ class ContentScanner {
     uint64_t base = 0;           // absolute offset of the block's first byte
     uint64_t lines_before = 0;   // newlines before `base`
     int64_t last_newline = -1;   // absolute offset of the last newline before `base`
+    // Absolute offset of the last inline-allow marker in the part of the current line that lies
+    // before `base` (-1: none): a line longer than a block keeps its marker across the boundary.
+    int64_t line_marker = -1;
   };
   // Scans one block; `owned_end` is the absolute offset where the next block takes over (or
   // UINT64_MAX for the last block).

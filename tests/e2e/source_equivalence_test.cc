@@ -12,9 +12,9 @@
 //   .leakgate.toml and .leakgateignore from the current directory.
 // - --range reads the configuration from the range's base, so the config is committed there;
 //   what that base commit holds is not new to --range, nor to --staged on top of it.
-// Two real divergences, between block positions and between lines rather than between sources,
-// are kept out of the generated cases and described where the markers are generated (KNOWN
-// DIVERGENCE 1 and 2); findings in .leakgateignore itself are described at generated_only().
+// Two real divergences it found, between block positions and between lines rather than between
+// sources, are fixed in the content scanner (described where the markers are generated: "Once
+// KNOWN DIVERGENCE 1 and 2"); findings in .leakgateignore itself are described at generated_only().
 // LEAKGATE_TEST_DUMP_DIR=DIR copies each scenario's tree to DIR/scenario-N, to rerun it by hand.
 #include <catch2/catch.hpp>
 
@@ -275,13 +275,11 @@ class TreeGen {
         {"\t", " and more words"}, {"a ", ","}, {"(", ")"}};
     const auto& [pre, post] = contexts[pick(std::size(contexts))];
     std::string lead, trail;
-    // KNOWN DIVERGENCE 1, left out of the generated cases: a marker far from its key on a long
-    // line is missed when a block starts between the two (the line is cut at the block's start),
-    // so the verdict depends on where 8 MiB blocks fall: with a line of 8,371,000 'a', then
-    // " leakgate:allow ", 983 'b', " " and a github-pat key, then 20,000 more bytes, `leakgate dir`
-    // reports the key at 1:8372001; with 1,000 'a' instead it does not. Every source agrees.
-    // Markers here stay within a few bytes of the key, which a block's lead margin (256 bytes)
-    // always holds, so the block size cannot matter to them.
+    // Once KNOWN DIVERGENCE 1: a marker far from its key on a line longer than a block was missed
+    // when a block started between the two (the line was cut at the block's start), so the verdict
+    // depended on where blocks fell. Fixed in the content scanner (the marker is carried across
+    // the boundary) and tested there ("a marker earlier on a line longer than a block ..."); the
+    // markers here stay within a few bytes of their key, so the block size cannot matter to them.
     switch (pick(8)) {
       case 0: trail = "  # leakgate:allow"; break;
       case 1: lead = "// gitleaks:allow "; break;

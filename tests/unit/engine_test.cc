@@ -189,6 +189,26 @@ TEST_CASE("inline allow markers suppress the line only") {
   CHECK(scan_text("k = '" + a + "' // gitleaks:allow").empty());
 }
 
+TEST_CASE("a marker earlier on a line longer than a block still applies to the line's key") {
+  KeyGen g(13);
+  const std::string key = g.github_pat(), near(50000, 'b'), far(70000, 'b');
+  // Block size 1 is raised to the smallest block the scanner allows (a few hundred KiB): some of
+  // these prefixes put a block boundary between the marker and the key, which once cut the line
+  // at the boundary and lost the marker (found by the source-equivalence property test).
+  for (size_t block : {size_t{1}, size_t{0}}) {
+    for (size_t pre : {size_t{0}, size_t{100000}, size_t{150000}, size_t{200000}, size_t{300000}}) {
+      INFO("block size " << block << ", marker at " << pre);
+      const std::string head(pre, 'a');
+      CHECK(scan_text(head + " # leakgate:allow " + near + " " + key + "\nnext\n", block).empty());
+      CHECK(scan_text(head + " // gitleaks:allow " + near + " " + key + "\n", block).empty());
+      // A marker on the line before does not carry into the next line, however long that one is.
+      CHECK(scan_text(head + " # leakgate:allow\n" + near + " " + key + "\n", block).size() == 1);
+      // Nor one further back than a line is followed (64 KiB), as within one block.
+      CHECK(scan_text(head + " # leakgate:allow " + far + " " + key + "\n", block).size() == 1);
+    }
+  }
+}
+
 TEST_CASE("a marker or a line allowlist on the next line does not apply to a key that ends its line") {
   KeyGen g(12);
   // The rule's trailing boundary consumes the newline after a bare key: the key's line still ends
