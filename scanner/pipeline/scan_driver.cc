@@ -25,6 +25,9 @@ double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::
 // spreads over all of them, enough that a history of a million blobs does not queue on the lock.
 constexpr size_t kTakeMax = 16;
 
+// The producer's stack: address space reserved, committed only as deep recursion touches it.
+constexpr size_t kProducerStack = size_t{64} << 20;
+
 // One run of the passes over one source.
 class Driver {
  public:
@@ -60,7 +63,8 @@ class Driver {
     SourceSummary summary;
     try {
       Feed feed(*this);
-      summary = source_.produce(feed, options_.progress);
+      // A producer may recurse as deep as its input nests (a git tree 4,096 levels deep).
+      run_with_stack(kProducerStack, [&] { summary = source_.produce(feed, options_.progress); });
     } catch (const ScanStopped&) {
       // A reader failed: its error is rethrown below, once every thread has stopped.
     } catch (...) {

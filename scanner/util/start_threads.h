@@ -3,6 +3,8 @@
 // destroyed by that exception calls std::terminate: the scan would abort with no message.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -26,5 +28,16 @@ void start_threads(std::vector<std::thread>& pool, unsigned n, Fn fn) {
     }
   }
 }
+
+}  // namespace leakgate
+
+namespace leakgate {
+
+// Runs fn() on a thread of its own with a `stack_bytes` stack and waits for it; rethrows what it
+// threw. For recursion whose depth the input decides (a tree nested 4,096 deep, git's own limit):
+// the main thread's 8 MiB is not enough under AddressSanitizer's larger frames. The stack is
+// reserved address space, committed only as it is used. If the system refuses the thread, fn runs
+// on the calling thread.
+void run_with_stack(size_t stack_bytes, const std::function<void()>& fn);
 
 }  // namespace leakgate
